@@ -1,0 +1,13 @@
+/**
+ * Real parts for Slipway's tests: a Docker Engine, an sshd on loopback with throwaway keys,
+ * and the examples' base image built from Debian's busybox-static.
+ *
+ * @packageDocumentation
+ */
+export { getHarness, startHarness, stopHarness, HARNESS_STATE_ENV } from './harness';
+export type { Harness } from './harness';
+export { TEST_LABEL, removeTestResources, ensureDockerDaemon } from './docker';
+export { BASE_IMAGE, ensureBaseImage } from './baseImage';
+export { startSshd, stopSshd, sshArgs } from './sshd';
+export type { SshServer } from './sshd';
+export { run, waitFor, freePort } from './exec';
