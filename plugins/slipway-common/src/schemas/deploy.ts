@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { dnsLabel, envVars, gitRef, healthPath, port, repoUrl } from './rules';
+
+/** Host ports below this are reserved for the host's own services (SSH, HTTP, ...). */
+export const MIN_HOST_PORT = 1024;
+
+/**
+ * `POST /api/slipway/apps/deploy`: the Mini PaaS deploy request. Field names are the
+ * REST API's (snake_case), the same in templates and in the scaffolder action.
+ */
+export const deployRequestSchema = z
+  .object({
+    name: dnsLabel('name'),
+    repo: repoUrl,
+    ref: gitRef.optional(),
+    port: port('port', MIN_HOST_PORT),
+    container_port: port('container_port', 1),
+    health_path: healthPath.default('/'),
+    env: envVars.default({}),
+    host: dnsLabel('host'),
+  })
+  .strict();
+
+export type DeployRequest = z.input<typeof deployRequestSchema>;
+export type ValidDeployRequest = z.output<typeof deployRequestSchema>;

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** One broken rule: the field (dotted path) and what the rule says. */
+export type FieldViolation = { field: string; message: string };
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * Turns zod's issues into field/rule pairs for a 400. Pass the input so that a missing field
+ * reads "name is required" rather than "name must be a string".
+ */
+export function describeZodError(error: z.ZodError, input?: unknown): FieldViolation[] {
+  return error.issues.map(issue => {
+    const field = issue.path.length ? issue.path.map(String).join('.') : '(request)';
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      message = `unknown field(s): ${issue.keys.join(', ')}`;
+    } else if (issue.code === 'invalid_key') {
+      // A record key broke its rule: the key's own issue says which.
+      message = issue.issues.map(inner => inner.message).join('; ');
+    } else if (
+      issue.code === 'invalid_type' &&
+      input !== undefined &&
+      valueAt(input, issue.path) === undefined
+    ) {
+      message = `${field} is required`;
+    }
+    return { field, message };
+  });
+}
+
+/** "name: name must be a DNS label ...; port: port must be between ..." */
+export function formatViolations(violations: FieldViolation[]): string {
+  return violations.map(v => `${v.field}: ${v.message}`).join('; ');
+}

@@ -1,0 +1,4 @@
+export * from './rules';
+export * from './deploy';
+export * from './provision';
+export * from './errors';

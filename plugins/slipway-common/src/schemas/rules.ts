@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/**
+ * The validation rules shared by every Slipway request. Each rule has a message that names
+ * the rule, so a 400 tells the user what to change. Values that pass these rules are still
+ * quoted when they reach a shell; the rules are the first of two fences, not the only one.
+ */
+
+/** RFC 1123 label: what Docker, DNS and our container names all accept. */
+export const dnsLabel = (what: string) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .min(1, `${what} must not be empty`)
+    .max(63, `${what} must be at most 63 characters (a DNS label)`)
+    .regex(
+      /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+      `${what} must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit`,
+    );
+
+export const port = (what: string, min: number) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be an integer`)
+    .min(min, `${what} must be between ${min} and 65535`)
+    .max(65535, `${what} must be between ${min} and 65535`);
+
+export const REPO_URL_SCHEMES = ['https:', 'ssh:', 'http:'] as const;
+
+/**
+ * A Git repository URL. Only https, http and ssh URLs (no scp-like `host:path`, no `file:`,
+ * `ext::` or `fd::` transports, which run programs or read the host's disk). Credentials in
+ * the URL are refused: they come from Backstage's integrations config.
+ */
+export const repoUrl = z
+  .string({ error: 'repo must be a string' })
+  .min(1, 'repo must not be empty')
+  .max(2048, 'repo must be at most 2048 characters')
+  .refine(v => !v.startsWith('-'), 'repo must not start with "-"')
+  .refine(v => !/[\s\x00-\x1f\x7f]/.test(v), 'repo must not contain whitespace or control characters')
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'repo must be a URL such as https://github.com/org/repo.git',
+      });
+      return;
+    }
+    if (!(REPO_URL_SCHEMES as readonly string[]).includes(url.protocol)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `repo must use one of the schemes ${REPO_URL_SCHEMES.map(s => s.slice(0, -1)).join(', ')} (got "${url.protocol.slice(0, -1)}")`,
+      });
+      return;
+    }
+    if (url.password || (url.username && url.protocol !== 'ssh:')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'repo must not contain credentials; configure them in Backstage integrations',
+      });
+    }
+    if (!url.hostname || !/^[a-z0-9.-]+$/i.test(url.hostname)) {
+      ctx.addIssue({ code: 'custom', message: 'repo must name a host' });
+    }
+    if (url.pathname.split('/').some(segment => segment === '..')) {
+      ctx.addIssue({ code: 'custom', message: 'repo path must not contain ".."' });
+    }
+  });
+
+/**
+ * A branch, tag or commit, following git-check-ref-format, plus: no leading '-' (it would be
+ * read as an option), printable ASCII only.
+ */
+export const gitRef = z
+  .string({ error: 'ref must be a string' })
+  .min(1, 'ref must not be empty')
+  .max(255, 'ref must be at most 255 characters')
+  .refine(v => !v.startsWith('-'), 'ref must not start with "-"')
+  .refine(
+    v => /^[A-Za-z0-9._/@+-]+$/.test(v),
+    'ref may contain only letters, digits and . _ / @ + -',
+  )
+  .refine(
+    v =>
+      !v.includes('..') &&
+      !v.includes('//') &&
+      !v.includes('@{') &&
+      !v.startsWith('/') &&
+      !v.endsWith('/') &&
+      !v.endsWith('.') &&
+      !v.endsWith('.lock') &&
+      !v.split('/').some(part => part.startsWith('.')),
+    'ref must be a valid Git ref name (see git check-ref-format)',
+  );
+
+export const healthPath = z
+  .string({ error: 'health_path must be a string' })
+  .max(512, 'health_path must be at most 512 characters')
+  .regex(
+    /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*(\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$/,
+    'health_path must be an absolute URL path such as /health (printable URL characters only)',
+  )
+  .refine(v => !v.split(/[/?]/).includes('..'), 'health_path must not contain ".."');
+
+export const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+export const MAX_ENV_VARS = 100;
+export const MAX_ENV_VALUE_LENGTH = 8192;
+
+export const envVars = z
+  .record(
+    z
+      .string()
+      .max(128, 'env names must be at most 128 characters')
+      .regex(ENV_NAME, 'env names must match [A-Z_][A-Z0-9_]*'),
+    z
+      .string({ error: 'env values must be strings' })
+      .max(MAX_ENV_VALUE_LENGTH, `env values must be at most ${MAX_ENV_VALUE_LENGTH} characters`)
+      .refine(v => !v.includes('\0'), 'env values must not contain NUL characters'),
+  )
+  .refine(env => Object.keys(env).length <= MAX_ENV_VARS, `env may have at most ${MAX_ENV_VARS} variables`);

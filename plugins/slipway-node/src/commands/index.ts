@@ -1,0 +1,4 @@
+export * from './quote';
+export * from './labels';
+export * from './git';
+export * from './docker';

@@ -1,0 +1,7 @@
+/**
+ * Node.js building blocks of Slipway: remote commands as data (pure builders and the one
+ * quoting function), and later the host connections and IaC runners.
+ *
+ * @packageDocumentation
+ */
+export * from './commands';
