@@ -11,3 +11,4 @@ export { BASE_IMAGE, ensureBaseImage } from './baseImage';
 export { startSshd, stopSshd, sshArgs } from './sshd';
 export type { SshServer } from './sshd';
 export { run, waitFor, freePort } from './exec';
+export { slipwayTestDatabaseIds, TEST_POSTGRES_ID } from './databases';

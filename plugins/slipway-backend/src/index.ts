@@ -1,0 +1,6 @@
+/**
+ * The Slipway backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { slipwayPlugin as default } from './plugin';

@@ -1,0 +1,68 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { slipwayPlugin } from './plugin';
+
+describe('slipwayPlugin', () => {
+  async function start(config: object = {}) {
+    const { server } = await startTestBackend({
+      features: [slipwayPlugin, mockServices.rootConfig.factory({ data: config })],
+    });
+    return server;
+  }
+
+  it('serves /health without credentials, with the database state', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/slipway/health')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', database: { ok: true, migration: '20261122' } });
+  });
+
+  it('lists the embedded local host by default, only to authenticated callers', async () => {
+    const server = await start();
+    // The test backend treats a request without a token as a user: send the "none" principal.
+    const anonymous = await request(server)
+      .get('/api/slipway/hosts')
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+    const res = await request(server)
+      .get('/api/slipway/hosts')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({ name: 'local', type: 'local', source: 'config' }),
+    ]);
+  });
+
+  it('shows configured SSH hosts without their private keys', async () => {
+    const server = await start({
+      slipway: {
+        hosts: [
+          {
+            name: 'docker-1',
+            address: '192.0.2.10',
+            user: 'deploy',
+            privateKey: 'PRIVATE-KEY-MATERIAL',
+            hostKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE',
+          },
+        ],
+      },
+    });
+    const res = await request(server)
+      .get('/api/slipway/hosts')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.body.items).toEqual([
+      {
+        name: 'docker-1',
+        type: 'ssh',
+        source: 'config',
+        address: '192.0.2.10',
+        sshPort: 22,
+        user: 'deploy',
+        hostKeyPinned: true,
+      },
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain('PRIVATE-KEY-MATERIAL');
+  });
+});
