@@ -34,8 +34,8 @@ describe('migrations', () => {
       env_names: '[]',
     });
     // One app per host port.
-    await expect(
-      knex('slipway_apps').insert({
+    const duplicatePort = await knex('slipway_apps')
+      .insert({
         name: 'other',
         host: 'local',
         state: 'pending',
@@ -44,8 +44,12 @@ describe('migrations', () => {
         container_port: 80,
         health_path: '/',
         env_names: '[]',
-      }),
-    ).rejects.toThrow(/unique|duplicate/i);
+      })
+      .then(
+        () => 'inserted',
+        (error: Error) => error.message,
+      );
+    expect(duplicatePort).toMatch(/unique|duplicate/i);
 
     await knex('slipway_deployments').insert({ id: 'd-1', app: 'hello', kind: 'deploy', status: 'queued', request: '{}' });
     await knex('slipway_deployment_logs').insert([
