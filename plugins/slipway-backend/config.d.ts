@@ -30,5 +30,10 @@ export interface Config {
        */
       insecureSkipHostKeyVerification?: boolean;
     }>;
+    /** NATS JetStream for events; without it, events flow in-process. */
+    nats?: {
+      /** Comma-separated server URLs, e.g. nats://127.0.0.1:4222 */
+      servers?: string;
+    };
   };
 }

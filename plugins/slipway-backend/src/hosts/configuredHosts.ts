@@ -1,6 +1,6 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { describeZodError, dnsLabel } from '@slipway/plugin-slipway-common';
 
 const hostConfigSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { dnsLabel, envVars, gitRef, healthPath, port, repoUrl } from './rules';
 
 /** Host ports below this are reserved for the host's own services (SSH, HTTP, ...). */

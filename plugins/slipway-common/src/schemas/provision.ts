@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { dnsLabel, port } from './rules';
 
 const cidr = z
-  .string({ error: 'ssh_cidrs entries must be strings' })
+  .string({ invalid_type_error: 'ssh_cidrs entries must be strings' })
   .regex(
     /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/,
     'ssh_cidrs entries must be IPv4 CIDR blocks such as 203.0.113.0/24',
@@ -14,7 +14,7 @@ const tagKey = z
   .max(128, 'tag keys must be at most 128 characters')
   .regex(/^[A-Za-z0-9 _.:/=+@-]+$/, 'tag keys may contain letters, digits, spaces and _ . : / = + - @');
 const tagValue = z
-  .string({ error: 'tag values must be strings' })
+  .string({ invalid_type_error: 'tag values must be strings' })
   .max(256, 'tag values must be at most 256 characters')
   .regex(/^[A-Za-z0-9 _.:/=+@-]*$/, 'tag values may contain letters, digits, spaces and _ . : / = + - @');
 
@@ -27,16 +27,16 @@ export const provisionRequestSchema = z
   .object({
     name: dnsLabel('name'),
     owner: z
-      .string({ error: 'owner must be a string' })
+      .string({ invalid_type_error: 'owner must be a string' })
       .regex(
         /^(group|user):([a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]{0,62}$/i,
         'owner must be an entity reference such as group:platform-team',
       ),
     region: z
-      .string({ error: 'region must be a string' })
+      .string({ invalid_type_error: 'region must be a string' })
       .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'region must be an AWS region such as eu-west-1'),
     instance_type: z
-      .string({ error: 'instance_type must be a string' })
+      .string({ invalid_type_error: 'instance_type must be a string' })
       .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'instance_type must be an EC2 instance type such as t3.small'),
     ssh_cidrs: z
       .array(cidr)

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /**
  * The validation rules shared by every Slipway request. Each rule has a message that names
@@ -9,7 +9,7 @@ import { z } from 'zod';
 /** RFC 1123 label: what Docker, DNS and our container names all accept. */
 export const dnsLabel = (what: string) =>
   z
-    .string({ error: `${what} must be a string` })
+    .string({ invalid_type_error: `${what} must be a string` })
     .min(1, `${what} must not be empty`)
     .max(63, `${what} must be at most 63 characters (a DNS label)`)
     .regex(
@@ -19,7 +19,7 @@ export const dnsLabel = (what: string) =>
 
 export const port = (what: string, min: number) =>
   z
-    .number({ error: `${what} must be a number` })
+    .number({ invalid_type_error: `${what} must be a number` })
     .int(`${what} must be an integer`)
     .min(min, `${what} must be between ${min} and 65535`)
     .max(65535, `${what} must be between ${min} and 65535`);
@@ -32,7 +32,7 @@ export const REPO_URL_SCHEMES = ['https:', 'ssh:', 'http:'] as const;
  * the URL are refused: they come from Backstage's integrations config.
  */
 export const repoUrl = z
-  .string({ error: 'repo must be a string' })
+  .string({ invalid_type_error: 'repo must be a string' })
   .min(1, 'repo must not be empty')
   .max(2048, 'repo must be at most 2048 characters')
   .refine(v => !v.startsWith('-'), 'repo must not start with "-"')
@@ -74,7 +74,7 @@ export const repoUrl = z
  * read as an option), printable ASCII only.
  */
 export const gitRef = z
-  .string({ error: 'ref must be a string' })
+  .string({ invalid_type_error: 'ref must be a string' })
   .min(1, 'ref must not be empty')
   .max(255, 'ref must be at most 255 characters')
   .refine(v => !v.startsWith('-'), 'ref must not start with "-"')
@@ -96,7 +96,7 @@ export const gitRef = z
   );
 
 export const healthPath = z
-  .string({ error: 'health_path must be a string' })
+  .string({ invalid_type_error: 'health_path must be a string' })
   .max(512, 'health_path must be at most 512 characters')
   .regex(
     /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*(\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$/,
@@ -115,7 +115,7 @@ export const envVars = z
       .max(128, 'env names must be at most 128 characters')
       .regex(ENV_NAME, 'env names must match [A-Z_][A-Z0-9_]*'),
     z
-      .string({ error: 'env values must be strings' })
+      .string({ invalid_type_error: 'env values must be strings' })
       .max(MAX_ENV_VALUE_LENGTH, `env values must be at most ${MAX_ENV_VALUE_LENGTH} characters`)
       .refine(v => !v.includes('\0'), 'env values must not contain NUL characters'),
   )

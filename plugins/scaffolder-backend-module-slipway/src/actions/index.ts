@@ -1,0 +1,1 @@
+export { createValidateDeployRequestAction } from './validateDeployRequest';

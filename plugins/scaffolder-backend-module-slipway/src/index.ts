@@ -1,0 +1,7 @@
+/**
+ * Scaffolder actions of Slipway.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleSlipway as default } from './module';
+export * from './actions';
