@@ -9,7 +9,9 @@ import { freePort, waitFor } from '@slipway/test-harness';
  * `./dev start` does, on a free port with its SQLite files in a temporary folder.
  */
 const ROOT = path.resolve(__dirname, '../../..');
-const NODE_TRANSFORM = require.resolve('@backstage/cli-node/config/nodeTransform.cjs');
+const NODE_TRANSFORM = require.resolve(
+  '@backstage/cli-node/config/nodeTransform.cjs',
+);
 
 type Running = { child: ChildProcess; baseUrl: string; output: () => string };
 
@@ -23,14 +25,24 @@ async function startBackend(port: number, dataDir: string): Promise<Running> {
       `  listen: { port: ${port}, host: 127.0.0.1 }`,
       '  database:',
       '    client: better-sqlite3',
-      `    connection: { directory: ${JSON.stringify(path.join(dataDir, 'sqlite'))} }`,
+      `    connection: { directory: ${JSON.stringify(
+        path.join(dataDir, 'sqlite'),
+      )} }`,
       '',
     ].join('\n'),
   );
   let output = '';
   const child = spawn(
     process.execPath,
-    ['--require', NODE_TRANSFORM, 'src/index.ts', '--config', path.join(ROOT, 'app-config.yaml'), '--config', override],
+    [
+      '--require',
+      NODE_TRANSFORM,
+      'src/index.ts',
+      '--config',
+      path.join(ROOT, 'app-config.yaml'),
+      '--config',
+      override,
+    ],
     {
       cwd: path.join(ROOT, 'packages/backend'),
       env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn' },
@@ -43,7 +55,8 @@ async function startBackend(port: number, dataDir: string): Promise<Running> {
   await waitFor(
     'the backend to answer /api/slipway/health',
     async () => {
-      if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}:\n${output}`);
+      if (child.exitCode !== null)
+        throw new Error(`backend exited with ${child.exitCode}:\n${output}`);
       const res = await fetch(`${baseUrl}/api/slipway/health`);
       return res.status === 200 ? true : undefined;
     },
@@ -51,7 +64,9 @@ async function startBackend(port: number, dataDir: string): Promise<Running> {
     500,
   ).catch(error => {
     child.kill('SIGKILL');
-    throw new Error(`${error.message}\n--- backend output ---\n${output.slice(-4000)}`);
+    throw new Error(
+      `${error.message}\n--- backend output ---\n${output.slice(-4000)}`,
+    );
   });
   return { child, baseUrl, output: () => output };
 }
@@ -74,7 +89,9 @@ async function guestToken(baseUrl: string): Promise<string> {
 }
 
 describe('the Slipway portal backend', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-backend-test-'));
+  const dataDir = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'slipway-backend-test-'),
+  );
   let running: Running | undefined;
 
   afterAll(async () => {
@@ -95,26 +112,40 @@ describe('the Slipway portal backend', () => {
 
     // Slipway's API refuses anonymous callers and answers signed-in ones.
     expect((await fetch(`${baseUrl}/api/slipway/hosts`)).status).toBe(401);
-    const hosts = await (await fetch(`${baseUrl}/api/slipway/hosts`, { headers: auth })).json();
+    const hosts = await (
+      await fetch(`${baseUrl}/api/slipway/hosts`, { headers: auth })
+    ).json();
     expect(hosts.items.map((h: { name: string }) => h.name)).toEqual(['local']);
 
     // The scaffolder is up with Slipway's actions.
-    const actions = await (await fetch(`${baseUrl}/api/scaffolder/v2/actions`, { headers: auth })).json();
-    expect(actions.map((a: { id: string }) => a.id)).toContain('slipway:validate-deploy-request');
+    const actions = await (
+      await fetch(`${baseUrl}/api/scaffolder/v2/actions`, { headers: auth })
+    ).json();
+    expect(actions.map((a: { id: string }) => a.id)).toContain(
+      'slipway:validate-deploy-request',
+    );
 
     // The catalog ingests the examples and templates from app-config's locations.
     const names = await waitFor(
       'the catalog to ingest examples/ and templates/',
       async () => {
-        const res = await fetch(`${baseUrl}/api/catalog/entities?filter=kind=component,kind=template`, { headers: auth });
+        const res = await fetch(
+          `${baseUrl}/api/catalog/entities?filter=kind=component,kind=template`,
+          { headers: auth },
+        );
         const entities = (await res.json()) as { metadata: { name: string } }[];
         const found = entities.map(e => e.metadata.name);
-        return found.includes('hello-static') && found.includes('slipway-check-deploy-request') ? found : undefined;
+        return found.includes('hello-static') &&
+          found.includes('slipway-check-deploy-request')
+          ? found
+          : undefined;
       },
       60_000,
       1000,
     );
-    expect(names).toEqual(expect.arrayContaining(['hello-static', 'slipway-check-deploy-request']));
+    expect(names).toEqual(
+      expect.arrayContaining(['hello-static', 'slipway-check-deploy-request']),
+    );
 
     // Something stored now must be there after a restart (SQLite files, not memory).
     const bucket = `${baseUrl}/api/user-settings/buckets/slipway-test/keys/restart`;
@@ -128,7 +159,9 @@ describe('the Slipway portal backend', () => {
     await stopBackend(running);
     running = await startBackend(port, dataDir);
     const token2 = await guestToken(running.baseUrl);
-    const stored = await (await fetch(bucket, { headers: { Authorization: `Bearer ${token2}` } })).json();
+    const stored = await (
+      await fetch(bucket, { headers: { Authorization: `Bearer ${token2}` } })
+    ).json();
     expect(stored.value).toBe('survives');
     expect(fs.readdirSync(path.join(dataDir, 'sqlite'))).toEqual(
       expect.arrayContaining([expect.stringMatching(/slipway/)]),

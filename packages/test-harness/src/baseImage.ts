@@ -36,14 +36,34 @@ export async function ensureBaseImage(tag = BASE_IMAGE): Promise<string> {
     }
     fs.copyFileSync(BUSYBOX, path.join(rootfs, 'bin/busybox'));
     fs.chmodSync(path.join(rootfs, 'bin/busybox'), 0o755);
-    const applets = (await run(BUSYBOX, ['--list'])).split('\n').filter(a => /^[a-z0-9_.[-]+$/.test(a) && a !== 'busybox');
+    const applets = (await run(BUSYBOX, ['--list']))
+      .split('\n')
+      .filter(a => /^[a-z0-9_.[-]+$/.test(a) && a !== 'busybox');
     for (const applet of applets) {
       fs.symlinkSync('busybox', path.join(rootfs, 'bin', applet));
     }
-    fs.writeFileSync(path.join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
-    fs.writeFileSync(path.join(rootfs, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
+    fs.writeFileSync(
+      path.join(rootfs, 'etc/passwd'),
+      'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n',
+    );
+    fs.writeFileSync(
+      path.join(rootfs, 'etc/group'),
+      'root:x:0:\nnogroup:x:65534:\n',
+    );
     // The values reach the shell as positional parameters, never inside the script text.
-    await run('sh', ['-c', 'tar -C "$1" -c . | docker import -c "$2" -c "$3" - "$4"', 'sh', rootfs, 'LABEL slipway.harness=base-image', 'CMD ["sh"]', tag], { timeoutMs: 120_000 });
+    await run(
+      'sh',
+      [
+        '-c',
+        'tar -C "$1" -c . | docker import -c "$2" -c "$3" - "$4"',
+        'sh',
+        rootfs,
+        'LABEL slipway.harness=base-image',
+        'CMD ["sh"]',
+        tag,
+      ],
+      { timeoutMs: 120_000 },
+    );
     return tag;
   } finally {
     fs.rmSync(rootfs, { recursive: true, force: true });

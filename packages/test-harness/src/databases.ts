@@ -11,6 +11,7 @@ export type SlipwayTestDatabaseId = 'SQLITE_3' | typeof TEST_POSTGRES_ID;
 /** The database ids for `TestDatabases.create({ ids })`, with PostgreSQL wired to the local server. */
 export function slipwayTestDatabaseIds(): SlipwayTestDatabaseId[] {
   process.env[CONNECTION_ENV] ??=
-    process.env.SLIPWAY_TEST_PG_CONNECTION ?? 'postgresql://postgres@127.0.0.1:5432';
+    process.env.SLIPWAY_TEST_PG_CONNECTION ??
+    'postgresql://postgres@127.0.0.1:5432';
   return ['SQLITE_3', TEST_POSTGRES_ID];
 }

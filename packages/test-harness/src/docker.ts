@@ -26,11 +26,15 @@ async function dockerAnswers(): Promise<boolean> {
  * Reuses a Docker daemon that answers on its socket, otherwise starts dockerd (Debian's
  * docker.io) on the default socket so that commands run over SSH find it too.
  */
-export async function ensureDockerDaemon(outputDir: string): Promise<DockerDaemon> {
+export async function ensureDockerDaemon(
+  outputDir: string,
+): Promise<DockerDaemon> {
   if (await dockerAnswers()) {
     return { started: false };
   }
-  const dockerd = ['/usr/sbin/dockerd', '/usr/bin/dockerd'].find(p => fs.existsSync(p));
+  const dockerd = ['/usr/sbin/dockerd', '/usr/bin/dockerd'].find(p =>
+    fs.existsSync(p),
+  );
   if (!dockerd) {
     throw new Error(
       'No Docker daemon answers and dockerd is not installed: run `apt-get install -y docker.io` (./dev test does this for you).',
@@ -39,11 +43,20 @@ export async function ensureDockerDaemon(outputDir: string): Promise<DockerDaemo
   const logFile = path.join(outputDir, 'dockerd.log');
   const child = startDaemon(dockerd, [], logFile);
   try {
-    await waitFor('dockerd to answer', async () => ((await dockerAnswers()) ? true : undefined), 60_000, 500);
+    await waitFor(
+      'dockerd to answer',
+      async () => ((await dockerAnswers()) ? true : undefined),
+      60_000,
+      500,
+    );
   } catch (error) {
     if (child.pid) await stopProcess(child.pid);
-    const log = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
-    throw new Error(`${(error as Error).message}\nlast lines of ${logFile}:\n${log}`);
+    const log = fs.existsSync(logFile)
+      ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')
+      : '';
+    throw new Error(
+      `${(error as Error).message}\nlast lines of ${logFile}:\n${log}`,
+    );
   }
   return { started: true, pid: child.pid };
 }
@@ -57,8 +70,12 @@ export async function stopDockerDaemon(daemon: DockerDaemon): Promise<void> {
 /** Removes the containers and images that tests created (by label), and nothing else. */
 export async function removeTestResources(labelValue?: string): Promise<void> {
   const filter = `label=${TEST_LABEL}${labelValue ? `=${labelValue}` : ''}`;
-  const containers = (await run('docker', ['ps', '-aq', '--filter', filter])).split('\n').filter(Boolean);
+  const containers = (await run('docker', ['ps', '-aq', '--filter', filter]))
+    .split('\n')
+    .filter(Boolean);
   if (containers.length) await run('docker', ['rm', '-f', ...containers]);
-  const images = (await run('docker', ['images', '-q', '--filter', filter])).split('\n').filter(Boolean);
+  const images = (await run('docker', ['images', '-q', '--filter', filter]))
+    .split('\n')
+    .filter(Boolean);
   if (images.length) await run('docker', ['rmi', '-f', ...new Set(images)]);
 }

@@ -6,7 +6,11 @@ import fs from 'node:fs';
 export function run(
   file: string,
   args: string[],
-  options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: {
+    input?: string | Buffer;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+  } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
@@ -27,7 +31,9 @@ export function run(
             .slice(-20)
             .join('\n');
           reject(
-            new Error(`${file} ${args.join(' ')} failed: ${error.message}\n${detail}`),
+            new Error(
+              `${file} ${args.join(' ')} failed: ${error.message}\n${detail}`,
+            ),
           );
           return;
         }
@@ -41,9 +47,16 @@ export function run(
 }
 
 /** Starts a long-running daemon with its output in a log file. */
-export function startDaemon(file: string, args: string[], logFile: string): ChildProcess {
+export function startDaemon(
+  file: string,
+  args: string[],
+  logFile: string,
+): ChildProcess {
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(file, args, { stdio: ['ignore', log, log], detached: true });
+  const child = spawn(file, args, {
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
   fs.closeSync(log);
   child.unref();
   return child;
@@ -88,7 +101,10 @@ export function freePort(): Promise<number> {
 }
 
 /** Stops a process we started: SIGTERM, then SIGKILL if it does not go. */
-export async function stopProcess(pid: number, graceMs = 10_000): Promise<void> {
+export async function stopProcess(
+  pid: number,
+  graceMs = 10_000,
+): Promise<void> {
   const alive = () => {
     try {
       process.kill(pid, 0);

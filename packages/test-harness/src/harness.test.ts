@@ -10,7 +10,8 @@ const EXAMPLE = path.resolve(__dirname, '../../../examples/hello-static');
 
 // Every value placed in the remote command line is made here and checked to be plain.
 function plain(value: string): string {
-  if (!/^[\w./:=-]+$/.test(value)) throw new Error(`unexpected characters in ${value}`);
+  if (!/^[\w./:=-]+$/.test(value))
+    throw new Error(`unexpected characters in ${value}`);
   return value;
 }
 
@@ -27,9 +28,9 @@ describe('test harness', () => {
     const args = sshArgs(harness.ssh).map(a =>
       a.startsWith('UserKnownHostsFile=') ? 'UserKnownHostsFile=/dev/null' : a,
     );
-    await expect(run('ssh', [...args, 'true'], { timeoutMs: 15_000 })).rejects.toThrow(
-      /Host key verification failed/,
-    );
+    await expect(
+      run('ssh', [...args, 'true'], { timeoutMs: 15_000 }),
+    ).rejects.toThrow(/Host key verification failed/);
   });
 
   it('builds and runs examples/hello-static through ssh and serves its health endpoint', async () => {
@@ -40,11 +41,23 @@ describe('test harness', () => {
     const git = (...args: string[]) => run('git', ['-C', source, ...args]);
     await git('init', '-q', '-b', 'main');
     await git('add', '.');
-    await git('-c', 'user.name=Slipway Test', '-c', 'user.email=test@slipway.invalid', 'commit', '-qm', 'hello-static');
+    await git(
+      '-c',
+      'user.name=Slipway Test',
+      '-c',
+      'user.email=test@slipway.invalid',
+      'commit',
+      '-qm',
+      'hello-static',
+    );
     await run('git', ['clone', '-q', '--bare', source, bare]);
 
     const port = await freePort();
-    const tag = plain(`slipway-harness-test/hello-static:${harness.runId.toLowerCase().replace(/[^a-z0-9]/g, '')}`);
+    const tag = plain(
+      `slipway-harness-test/hello-static:${harness.runId
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')}`,
+    );
     const label = plain(`${TEST_LABEL}=${harness.runId}`);
     const checkout = plain(path.join(workDir, 'checkout'));
     const remote = [
@@ -61,7 +74,12 @@ describe('test harness', () => {
     expect(containerId).toMatch(/^[0-9a-f]{64}$/);
 
     const labels = JSON.parse(
-      await run('docker', ['inspect', '--format', '{{json .Config.Labels}}', containerId]),
+      await run('docker', [
+        'inspect',
+        '--format',
+        '{{json .Config.Labels}}',
+        containerId,
+      ]),
     );
     expect(labels[TEST_LABEL]).toBe(harness.runId);
 

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DockerDaemon, ensureDockerDaemon, removeTestResources, stopDockerDaemon } from './docker';
+import {
+  DockerDaemon,
+  ensureDockerDaemon,
+  removeTestResources,
+  stopDockerDaemon,
+} from './docker';
 import { ensureBaseImage } from './baseImage';
 import { SshServer, startSshd, stopSshd } from './sshd';
 

@@ -4,7 +4,12 @@
  *
  * @packageDocumentation
  */
-export { getHarness, startHarness, stopHarness, HARNESS_STATE_ENV } from './harness';
+export {
+  getHarness,
+  startHarness,
+  stopHarness,
+  HARNESS_STATE_ENV,
+} from './harness';
 export type { Harness } from './harness';
 export { TEST_LABEL, removeTestResources, ensureDockerDaemon } from './docker';
 export { BASE_IMAGE, ensureBaseImage } from './baseImage';

@@ -42,13 +42,35 @@ function bannerAnswers(port: number): Promise<boolean | undefined> {
  */
 export async function startSshd(dir: string): Promise<SshServer> {
   if (!fs.existsSync(SSHD)) {
-    throw new Error(`${SSHD} is missing: run \`apt-get install -y openssh-server\` (./dev test does this for you).`);
+    throw new Error(
+      `${SSHD} is missing: run \`apt-get install -y openssh-server\` (./dev test does this for you).`,
+    );
   }
   fs.mkdirSync(dir, { recursive: true });
   const hostKey = path.join(dir, 'ssh_host_ed25519_key');
   const userKey = path.join(dir, 'id_ed25519');
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'slipway-test-host', '-f', hostKey]);
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'slipway-test-user', '-f', userKey]);
+  await run('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    'slipway-test-host',
+    '-f',
+    hostKey,
+  ]);
+  await run('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    'slipway-test-user',
+    '-f',
+    userKey,
+  ]);
   const authorizedKeys = path.join(dir, 'authorized_keys');
   fs.copyFileSync(`${userKey}.pub`, authorizedKeys);
   fs.chmodSync(authorizedKeys, 0o600);
@@ -79,11 +101,20 @@ export async function startSshd(dir: string): Promise<SshServer> {
       '',
     ].join('\n'),
   );
-  const child = startDaemon(SSHD, ['-D', '-e', '-f', config], path.join(dir, 'sshd.log'));
+  const child = startDaemon(
+    SSHD,
+    ['-D', '-e', '-f', config],
+    path.join(dir, 'sshd.log'),
+  );
   if (!child.pid) throw new Error('sshd did not start');
   await waitFor('sshd to answer', () => bannerAnswers(port), 15_000);
 
-  const hostPublicKey = fs.readFileSync(`${hostKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
+  const hostPublicKey = fs
+    .readFileSync(`${hostKey}.pub`, 'utf8')
+    .trim()
+    .split(' ')
+    .slice(0, 2)
+    .join(' ');
   const knownHostsPath = path.join(dir, 'known_hosts');
   fs.writeFileSync(knownHostsPath, `[127.0.0.1]:${port} ${hostPublicKey}\n`);
   return {
@@ -105,12 +136,18 @@ export async function stopSshd(server: Pick<SshServer, 'pid'>): Promise<void> {
 /** argv for the OpenSSH client that talks to this server with the pinned host key. */
 export function sshArgs(server: SshServer): string[] {
   return [
-    '-i', server.privateKeyPath,
-    '-p', String(server.port),
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${server.knownHostsPath}`,
-    '-o', 'IdentitiesOnly=yes',
+    '-i',
+    server.privateKeyPath,
+    '-p',
+    String(server.port),
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${server.knownHostsPath}`,
+    '-o',
+    'IdentitiesOnly=yes',
     `${server.username}@${server.host}`,
   ];
 }

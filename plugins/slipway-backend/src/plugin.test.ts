@@ -1,11 +1,18 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { slipwayPlugin } from './plugin';
 
 describe('slipwayPlugin', () => {
   async function start(config: object = {}) {
     const { server } = await startTestBackend({
-      features: [slipwayPlugin, mockServices.rootConfig.factory({ data: config })],
+      features: [
+        slipwayPlugin,
+        mockServices.rootConfig.factory({ data: config }),
+      ],
     });
     return server;
   }
@@ -16,7 +23,10 @@ describe('slipwayPlugin', () => {
       .get('/api/slipway/health')
       .set('Authorization', mockCredentials.none.header());
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', database: { ok: true, migration: '20261122' } });
+    expect(res.body).toEqual({
+      status: 'ok',
+      database: { ok: true, migration: '20261122' },
+    });
   });
 
   it('lists the embedded local host by default, only to authenticated callers', async () => {
@@ -31,7 +41,11 @@ describe('slipwayPlugin', () => {
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
-      expect.objectContaining({ name: 'local', type: 'local', source: 'config' }),
+      expect.objectContaining({
+        name: 'local',
+        type: 'local',
+        source: 'config',
+      }),
     ]);
   });
 

@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { applyDatabaseMigrations } from './database/migrations';
 import { SlipwayStore } from './database/SlipwayStore';
 import { readConfiguredHosts } from './hosts/configuredHosts';
@@ -30,7 +33,11 @@ export const slipwayPlugin = createBackendPlugin({
 
         httpRouter.use(await createRouter({ logger, httpAuth, store, hosts }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        logger.info(`Slipway ready with hosts: ${hosts.map(h => `${h.name} (${h.type})`).join(', ')}`);
+        logger.info(
+          `Slipway ready with hosts: ${hosts
+            .map(h => `${h.name} (${h.type})`)
+            .join(', ')}`,
+        );
       },
     });
   },

@@ -11,7 +11,9 @@ export type RouterOptions = {
   hosts: ConfiguredHost[];
 };
 
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, store, hosts } = options;
   const router = Router();
   router.use(express.json({ limit: '256kb' }));

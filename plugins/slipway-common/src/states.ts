@@ -3,7 +3,12 @@
  * transition through one function that consults this table, so an impossible jump (say,
  * `failed` straight to `unhealthy`) is a bug that shows, not a state that lingers.
  */
-export const APP_STATES = ['pending', 'running', 'unhealthy', 'failed'] as const;
+export const APP_STATES = [
+  'pending',
+  'running',
+  'unhealthy',
+  'failed',
+] as const;
 export type AppState = (typeof APP_STATES)[number];
 
 const appTransitions: Record<AppState, readonly AppState[]> = {
@@ -31,7 +36,10 @@ export const DEPLOYMENT_STATUSES = [
 ] as const;
 export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
 
-const deploymentTransitions: Record<DeploymentStatus, readonly DeploymentStatus[]> = {
+const deploymentTransitions: Record<
+  DeploymentStatus,
+  readonly DeploymentStatus[]
+> = {
   queued: ['in_progress', 'cancelled'],
   in_progress: ['succeeded', 'failed', 'rolled_back', 'cancelled'],
   succeeded: [],

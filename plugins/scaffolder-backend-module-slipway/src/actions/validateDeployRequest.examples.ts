@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Check a deploy request before anything is created, so the template fails fast',
+    description:
+      'Check a deploy request before anything is created, so the template fails fast',
     example: yaml.stringify({
       steps: [
         {
@@ -24,7 +25,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Pass environment variables (only their names are ever shown in logs)',
+    description:
+      'Pass environment variables (only their names are ever shown in logs)',
     example: yaml.stringify({
       steps: [
         {

@@ -1,3 +1,4 @@
+import { JsonObject } from '@backstage/types';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import yaml from 'yaml';
@@ -8,17 +9,23 @@ describe('slipway:validate-deploy-request', () => {
   const action = createValidateDeployRequestAction();
   const workspace = createMockDirectory();
 
-  function context(input: Record<string, unknown>) {
+  function context(input: JsonObject) {
     return createMockActionContext({ input, workspacePath: workspace.path });
   }
 
-  it.each(examples.map(e => [e.description, e]))('runs the example: %s', async (_d, example) => {
-    const step = yaml.parse(example.example).steps[0];
-    const ctx = context(step.input);
-    await action.handler(ctx as any);
-    expect(ctx.output).toHaveBeenCalledWith('name', step.input.name);
-    expect(ctx.output).toHaveBeenCalledWith('envNames', Object.keys(step.input.env ?? {}).sort());
-  });
+  it.each(examples.map(e => [e.description, e]))(
+    'runs the example: %s',
+    async (_d, example) => {
+      const step = yaml.parse(example.example).steps[0];
+      const ctx = context(step.input);
+      await action.handler(ctx as any);
+      expect(ctx.output).toHaveBeenCalledWith('name', step.input.name);
+      expect(ctx.output).toHaveBeenCalledWith(
+        'envNames',
+        Object.keys(step.input.env ?? {}).sort(),
+      );
+    },
+  );
 
   it('defaults the health path', async () => {
     const ctx = context({
@@ -44,9 +51,13 @@ describe('slipway:validate-deploy-request', () => {
     });
     const failure = action.handler(ctx as any);
     await expect(failure).rejects.toThrow(/name: name must be a DNS label/);
-    await expect(failure).rejects.toThrow(/repo: repo must use one of the schemes/);
+    await expect(failure).rejects.toThrow(
+      /repo: repo must use one of the schemes/,
+    );
     await expect(failure).rejects.toThrow(/ref: ref must not start with "-"/);
-    await expect(failure).rejects.toThrow(/port: port must be between 1024 and 65535/);
+    await expect(failure).rejects.toThrow(
+      /port: port must be between 1024 and 65535/,
+    );
     expect(ctx.output).not.toHaveBeenCalled();
   });
 

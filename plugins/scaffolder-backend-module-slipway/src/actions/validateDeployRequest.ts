@@ -25,12 +25,27 @@ export function createValidateDeployRequestAction() {
       input: z =>
         z.object({
           name: z.string().describe('App name: a DNS label, e.g. hello-static'),
-          repo: z.string().describe('Git repository URL (https or ssh) with a Dockerfile'),
-          ref: z.string().optional().describe('Branch, tag or commit; default branch when empty'),
-          port: z.number().describe('Host port the app is published on (1024-65535)'),
-          container_port: z.number().describe('Port the app listens on inside the container'),
-          health_path: z.string().optional().describe('Path that answers 2xx/3xx when ready (default /)'),
-          env: z.record(z.string()).optional().describe('Environment variables (names [A-Z_][A-Z0-9_]*)'),
+          repo: z
+            .string()
+            .describe('Git repository URL (https or ssh) with a Dockerfile'),
+          ref: z
+            .string()
+            .optional()
+            .describe('Branch, tag or commit; default branch when empty'),
+          port: z
+            .number()
+            .describe('Host port the app is published on (1024-65535)'),
+          container_port: z
+            .number()
+            .describe('Port the app listens on inside the container'),
+          health_path: z
+            .string()
+            .optional()
+            .describe('Path that answers 2xx/3xx when ready (default /)'),
+          env: z
+            .record(z.string())
+            .optional()
+            .describe('Environment variables (names [A-Z_][A-Z0-9_]*)'),
           host: z.string().describe('Slipway host to deploy to'),
         }),
       output: z =>
@@ -46,13 +61,21 @@ export function createValidateDeployRequestAction() {
       const result = deployRequestSchema.safeParse(ctx.input);
       if (!result.success) {
         throw new InputError(
-          `Invalid deploy request: ${formatViolations(describeZodError(result.error, ctx.input))}`,
+          `Invalid deploy request: ${formatViolations(
+            describeZodError(result.error, ctx.input),
+          )}`,
         );
       }
       const request = result.data;
       const envNames = Object.keys(request.env).sort();
       ctx.logger.info(
-        `Deploy request for ${request.name} is valid: ${request.repo}${request.ref ? `@${request.ref}` : ''} -> ${request.host}:${request.port} (container port ${request.container_port}, health ${request.health_path}${envNames.length ? `, env ${envNames.join(', ')}` : ''})`,
+        `Deploy request for ${request.name} is valid: ${request.repo}${
+          request.ref ? `@${request.ref}` : ''
+        } -> ${request.host}:${request.port} (container port ${
+          request.container_port
+        }, health ${request.health_path}${
+          envNames.length ? `, env ${envNames.join(', ')}` : ''
+        })`,
       );
       ctx.output('name', request.name);
       ctx.output('host', request.host);

@@ -1,7 +1,10 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 
-const migrationsDir = resolvePackagePath('@slipway/plugin-slipway-backend', 'migrations');
+const migrationsDir = resolvePackagePath(
+  '@slipway/plugin-slipway-backend',
+  'migrations',
+);
 
 /** Brings the Slipway tables up to date (SQLite and PostgreSQL). */
 export async function applyDatabaseMigrations(knex: Knex): Promise<void> {

@@ -21,19 +21,36 @@ const hostConfigSchema = z
     privateKeyFile: z.string().optional(),
     hostKey: z
       .string()
-      .regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/, 'hostKey must be a public key line such as "ssh-ed25519 AAAA..."')
+      .regex(
+        /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+$/,
+        'hostKey must be a public key line such as "ssh-ed25519 AAAA..."',
+      )
       .optional(),
     insecureSkipHostKeyVerification: z.boolean().default(false),
   })
   .strict()
   .superRefine((host, ctx) => {
     if (host.type !== 'ssh') return;
-    if (!host.address) ctx.addIssue({ code: 'custom', path: ['address'], message: 'address is required for an ssh host' });
+    if (!host.address)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['address'],
+        message: 'address is required for an ssh host',
+      });
     if (!host.privateKey && !host.privateKeyFile) {
-      ctx.addIssue({ code: 'custom', path: ['privateKey'], message: 'privateKey or privateKeyFile is required for an ssh host' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['privateKey'],
+        message: 'privateKey or privateKeyFile is required for an ssh host',
+      });
     }
     if (!host.hostKey && !host.insecureSkipHostKeyVerification) {
-      ctx.addIssue({ code: 'custom', path: ['hostKey'], message: 'hostKey (the pinned host public key) is required for an ssh host' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hostKey'],
+        message:
+          'hostKey (the pinned host public key) is required for an ssh host',
+      });
     }
   });
 
@@ -50,7 +67,10 @@ export type PublicHost = {
   hostKeyPinned: boolean;
 };
 
-export const DEFAULT_LOCAL_HOST: ConfiguredHost = hostConfigSchema.parse({ name: 'local', type: 'local' });
+export const DEFAULT_LOCAL_HOST: ConfiguredHost = hostConfigSchema.parse({
+  name: 'local',
+  type: 'local',
+});
 
 /**
  * Reads `slipway.hosts`. A mistake names the config key and the rule, so the backend refuses to
@@ -65,14 +85,20 @@ export function readConfiguredHosts(config: Config): ConfiguredHost[] {
   if (!result.success) {
     const problems = describeZodError(result.error, raw).map(v => {
       const [index, ...rest] = v.field.split('.');
-      return `slipway.hosts[${index}]${rest.length ? `.${rest.join('.')}` : ''}: ${v.message}`;
+      return `slipway.hosts[${index}]${
+        rest.length ? `.${rest.join('.')}` : ''
+      }: ${v.message}`;
     });
-    throw new InputError(`Invalid Slipway host configuration: ${problems.join('; ')}`);
+    throw new InputError(
+      `Invalid Slipway host configuration: ${problems.join('; ')}`,
+    );
   }
   const names = new Set<string>();
   for (const host of result.data) {
     if (names.has(host.name)) {
-      throw new InputError(`Invalid Slipway host configuration: slipway.hosts: the name "${host.name}" is used twice`);
+      throw new InputError(
+        `Invalid Slipway host configuration: slipway.hosts: the name "${host.name}" is used twice`,
+      );
     }
     names.add(host.name);
   }

@@ -62,19 +62,30 @@ describe('deployRequestSchema', () => {
   });
 
   it('rejects bad env names and oversized env', () => {
-    expect(violations({ ...valid, env: { 'lower': 'x' } })[0]).toMatchObject({
+    expect(violations({ ...valid, env: { lower: 'x' } })[0]).toMatchObject({
       field: 'env.lower',
       message: expect.stringMatching(/\[A-Z_\]\[A-Z0-9_\]\*/),
     });
-    expect(violations({ ...valid, env: { 'A;B': 'x' } })[0].field).toBe('env.A;B');
-    const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`V${i}`, 'x']));
-    expect(violations({ ...valid, env: many })[0].message).toMatch(/at most 100/);
-    expect(violations({ ...valid, env: { BIG: 'x'.repeat(8193) } })[0].message).toMatch(/at most 8192/);
+    expect(violations({ ...valid, env: { 'A;B': 'x' } })[0].field).toBe(
+      'env.A;B',
+    );
+    const many = Object.fromEntries(
+      Array.from({ length: 101 }, (_, i) => [`V${i}`, 'x']),
+    );
+    expect(violations({ ...valid, env: many })[0].message).toMatch(
+      /at most 100/,
+    );
+    expect(
+      violations({ ...valid, env: { BIG: 'x'.repeat(8193) } })[0].message,
+    ).toMatch(/at most 8192/);
   });
 
   it('names missing fields and unknown fields', () => {
     const { name, ...withoutName } = valid;
-    expect(violations(withoutName)).toContainEqual({ field: 'name', message: 'name is required' });
+    expect(violations(withoutName)).toContainEqual({
+      field: 'name',
+      message: 'name is required',
+    });
     expect(violations({ ...valid, command: 'rm -rf /' })).toContainEqual({
       field: '(request)',
       message: 'unknown field(s): command',
@@ -100,8 +111,15 @@ describe('deployRequestSchema', () => {
     ];
     for (const field of ['name', 'repo', 'ref', 'health_path', 'host']) {
       for (const value of hostile) {
-        const result = deployRequestSchema.safeParse({ ...valid, [field]: value });
-        expect({ field, value, ok: result.success }).toEqual({ field, value, ok: false });
+        const result = deployRequestSchema.safeParse({
+          ...valid,
+          [field]: value,
+        });
+        expect({ field, value, ok: result.success }).toEqual({
+          field,
+          value,
+          ok: false,
+        });
       }
     }
   });

@@ -19,9 +19,14 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
  * Turns zod's issues into field/rule pairs for a 400. Pass the input so that a missing field
  * reads "name is required" rather than "name must be a string".
  */
-export function describeZodError(error: z.ZodError, input?: unknown): FieldViolation[] {
+export function describeZodError(
+  error: z.ZodError,
+  input?: unknown,
+): FieldViolation[] {
   return error.issues.map(issue => {
-    const field = issue.path.length ? issue.path.map(String).join('.') : '(request)';
+    const field = issue.path.length
+      ? issue.path.map(String).join('.')
+      : '(request)';
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
       message = `unknown field(s): ${issue.keys.join(', ')}`;

@@ -25,7 +25,10 @@ describe('provisionRequestSchema', () => {
     ['app_ports', { from: 9000, to: 8000 }, /not be greater/],
     ['tags', { 'bad`key': 'x' }, /tag keys/],
   ])('rejects %s = %j', (field, value, rule) => {
-    const result = provisionRequestSchema.safeParse({ ...valid, [field]: value });
+    const result = provisionRequestSchema.safeParse({
+      ...valid,
+      [field]: value,
+    });
     expect(result.success).toBe(false);
     const found = describeZodError(result.error!);
     expect(found[0].field.startsWith(field)).toBe(true);

@@ -12,11 +12,17 @@ const tagKey = z
   .string()
   .min(1, 'tag keys must not be empty')
   .max(128, 'tag keys must be at most 128 characters')
-  .regex(/^[A-Za-z0-9 _.:/=+@-]+$/, 'tag keys may contain letters, digits, spaces and _ . : / = + - @');
+  .regex(
+    /^[A-Za-z0-9 _.:/=+@-]+$/,
+    'tag keys may contain letters, digits, spaces and _ . : / = + - @',
+  );
 const tagValue = z
   .string({ invalid_type_error: 'tag values must be strings' })
   .max(256, 'tag values must be at most 256 characters')
-  .regex(/^[A-Za-z0-9 _.:/=+@-]*$/, 'tag values may contain letters, digits, spaces and _ . : / = + - @');
+  .regex(
+    /^[A-Za-z0-9 _.:/=+@-]*$/,
+    'tag values may contain letters, digits, spaces and _ . : / = + - @',
+  );
 
 /**
  * `POST /api/slipway/infra/provision`: a Docker host on AWS EC2, built from
@@ -34,21 +40,39 @@ export const provisionRequestSchema = z
       ),
     region: z
       .string({ invalid_type_error: 'region must be a string' })
-      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'region must be an AWS region such as eu-west-1'),
+      .regex(
+        /^[a-z]{2}(-gov)?-[a-z]+-\d$/,
+        'region must be an AWS region such as eu-west-1',
+      ),
     instance_type: z
       .string({ invalid_type_error: 'instance_type must be a string' })
-      .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'instance_type must be an EC2 instance type such as t3.small'),
+      .regex(
+        /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
+        'instance_type must be an EC2 instance type such as t3.small',
+      ),
     ssh_cidrs: z
       .array(cidr)
-      .min(1, 'ssh_cidrs must list at least one CIDR block allowed to reach SSH')
+      .min(
+        1,
+        'ssh_cidrs must list at least one CIDR block allowed to reach SSH',
+      )
       .max(20, 'ssh_cidrs may list at most 20 CIDR blocks'),
     app_ports: z
-      .object({ from: port('app_ports.from', 1024), to: port('app_ports.to', 1024) })
-      .refine(r => r.from <= r.to, 'app_ports.from must not be greater than app_ports.to')
+      .object({
+        from: port('app_ports.from', 1024),
+        to: port('app_ports.to', 1024),
+      })
+      .refine(
+        r => r.from <= r.to,
+        'app_ports.from must not be greater than app_ports.to',
+      )
       .default({ from: 8000, to: 8999 }),
     tags: z
       .record(tagKey, tagValue)
-      .refine(t => Object.keys(t).length <= 40, 'tags may have at most 40 entries')
+      .refine(
+        t => Object.keys(t).length <= 40,
+        'tags may have at most 40 entries',
+      )
       .default({}),
   })
   .strict();

@@ -36,7 +36,14 @@ export const repoUrl = z
   .min(1, 'repo must not be empty')
   .max(2048, 'repo must be at most 2048 characters')
   .refine(v => !v.startsWith('-'), 'repo must not start with "-"')
-  .refine(v => !/[\s\x00-\x1f\x7f]/.test(v), 'repo must not contain whitespace or control characters')
+  .refine(
+    v =>
+      ![...v].some(
+        c =>
+          c.trim() === '' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f,
+      ),
+    'repo must not contain whitespace or control characters',
+  )
   .superRefine((value, ctx) => {
     let url: URL;
     try {
@@ -51,21 +58,27 @@ export const repoUrl = z
     if (!(REPO_URL_SCHEMES as readonly string[]).includes(url.protocol)) {
       ctx.addIssue({
         code: 'custom',
-        message: `repo must use one of the schemes ${REPO_URL_SCHEMES.map(s => s.slice(0, -1)).join(', ')} (got "${url.protocol.slice(0, -1)}")`,
+        message: `repo must use one of the schemes ${REPO_URL_SCHEMES.map(s =>
+          s.slice(0, -1),
+        ).join(', ')} (got "${url.protocol.slice(0, -1)}")`,
       });
       return;
     }
     if (url.password || (url.username && url.protocol !== 'ssh:')) {
       ctx.addIssue({
         code: 'custom',
-        message: 'repo must not contain credentials; configure them in Backstage integrations',
+        message:
+          'repo must not contain credentials; configure them in Backstage integrations',
       });
     }
     if (!url.hostname || !/^[a-z0-9.-]+$/i.test(url.hostname)) {
       ctx.addIssue({ code: 'custom', message: 'repo must name a host' });
     }
     if (url.pathname.split('/').some(segment => segment === '..')) {
-      ctx.addIssue({ code: 'custom', message: 'repo path must not contain ".."' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'repo path must not contain ".."',
+      });
     }
   });
 
@@ -102,7 +115,10 @@ export const healthPath = z
     /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*(\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$/,
     'health_path must be an absolute URL path such as /health (printable URL characters only)',
   )
-  .refine(v => !v.split(/[/?]/).includes('..'), 'health_path must not contain ".."');
+  .refine(
+    v => !v.split(/[/?]/).includes('..'),
+    'health_path must not contain ".."',
+  );
 
 export const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 export const MAX_ENV_VARS = 100;
@@ -116,7 +132,16 @@ export const envVars = z
       .regex(ENV_NAME, 'env names must match [A-Z_][A-Z0-9_]*'),
     z
       .string({ invalid_type_error: 'env values must be strings' })
-      .max(MAX_ENV_VALUE_LENGTH, `env values must be at most ${MAX_ENV_VALUE_LENGTH} characters`)
-      .refine(v => !v.includes('\0'), 'env values must not contain NUL characters'),
+      .max(
+        MAX_ENV_VALUE_LENGTH,
+        `env values must be at most ${MAX_ENV_VALUE_LENGTH} characters`,
+      )
+      .refine(
+        v => !v.includes('\0'),
+        'env values must not contain NUL characters',
+      ),
   )
-  .refine(env => Object.keys(env).length <= MAX_ENV_VARS, `env may have at most ${MAX_ENV_VARS} variables`);
+  .refine(
+    env => Object.keys(env).length <= MAX_ENV_VARS,
+    `env may have at most ${MAX_ENV_VARS} variables`,
+  );

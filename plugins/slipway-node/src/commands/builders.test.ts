@@ -6,19 +6,34 @@ const labels = { app: 'hello', deployment: 'd-1', commit: 'abc123' };
 
 describe('command builders', () => {
   it('clones at a ref with options ended before user values', () => {
-    const cmd = gitClone({ repo: 'https://example.com/a.git', dir: '/srv/slipway/hello/src', ref: 'v1.2' });
+    const cmd = gitClone({
+      repo: 'https://example.com/a.git',
+      dir: '/srv/slipway/hello/src',
+      ref: 'v1.2',
+    });
     const dashDash = cmd.indexOf('--');
-    expect(cmd.slice(dashDash + 1)).toEqual(['https://example.com/a.git', '/srv/slipway/hello/src']);
-    expect(cmd.slice(0, dashDash)).toEqual(expect.arrayContaining(['--branch', 'v1.2']));
+    expect(cmd.slice(dashDash + 1)).toEqual([
+      'https://example.com/a.git',
+      '/srv/slipway/hello/src',
+    ]);
+    expect(cmd.slice(0, dashDash)).toEqual(
+      expect.arrayContaining(['--branch', 'v1.2']),
+    );
     expect(cmd).toEqual(expect.arrayContaining(['protocol.allow=never']));
   });
 
   it('omits --branch without a ref', () => {
-    expect(gitClone({ repo: 'https://example.com/a.git', dir: '/d' })).not.toContain('--branch');
+    expect(
+      gitClone({ repo: 'https://example.com/a.git', dir: '/d' }),
+    ).not.toContain('--branch');
   });
 
   it('labels images and containers and sets the restart policy', () => {
-    const build = dockerBuild({ tag: 'slipway/hello:d-1', contextDir: '/src', labels });
+    const build = dockerBuild({
+      tag: 'slipway/hello:d-1',
+      contextDir: '/src',
+      labels,
+    });
     expect(toShell(build)).toBe(
       'docker build --quiet --tag slipway/hello:d-1 --label slipway.app=hello --label slipway.deployment=d-1 --label slipway.commit=abc123 -- /src',
     );
@@ -30,18 +45,38 @@ describe('command builders', () => {
       labels,
       envNames: ['GREETING'],
     });
-    expect(run).toEqual(expect.arrayContaining(['--restart', 'unless-stopped', '--publish', '8080:80', '--env', 'GREETING']));
+    expect(run).toEqual(
+      expect.arrayContaining([
+        '--restart',
+        'unless-stopped',
+        '--publish',
+        '8080:80',
+        '--env',
+        'GREETING',
+      ]),
+    );
     expect(run[run.length - 1]).toBe('slipway/hello:d-1');
   });
 
   it('keeps env values out of argv: only names are passed', () => {
-    const run = dockerRun({ name: 'n', image: 'i', hostPort: 8080, containerPort: 80, labels, envNames: ['SECRET_TOKEN'] });
+    const run = dockerRun({
+      name: 'n',
+      image: 'i',
+      hostPort: 8080,
+      containerPort: 80,
+      labels,
+      envNames: ['SECRET_TOKEN'],
+    });
     expect(run[run.indexOf('--env') + 1]).toBe('SECRET_TOKEN');
     expect(run.some(arg => arg.startsWith('SECRET_TOKEN='))).toBe(false);
   });
 
   it('reads containers back by label', () => {
-    expect(dockerPsByApp('hello')).toEqual(expect.arrayContaining(['label=slipway.app=hello']));
-    expect(dockerPsByApp()).toEqual(expect.arrayContaining(['label=slipway.app']));
+    expect(dockerPsByApp('hello')).toEqual(
+      expect.arrayContaining(['label=slipway.app=hello']),
+    );
+    expect(dockerPsByApp()).toEqual(
+      expect.arrayContaining(['label=slipway.app']),
+    );
   });
 });

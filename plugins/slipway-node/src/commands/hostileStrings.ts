@@ -6,7 +6,7 @@ export const HOSTILE_STRINGS: readonly string[] = [
   "''",
   '"',
   '\\',
-  '\\\'',
+  "\\'",
   '$(touch /tmp/slipway-pwned)',
   '`touch /tmp/slipway-pwned`',
   '${IFS}',

@@ -12,8 +12,11 @@ export type SlipwayLabels = { app: string; deployment: string; commit: string };
 
 export function labelArgs(labels: SlipwayLabels): string[] {
   return [
-    '--label', `${LABELS.app}=${labels.app}`,
-    '--label', `${LABELS.deployment}=${labels.deployment}`,
-    '--label', `${LABELS.commit}=${labels.commit}`,
+    '--label',
+    `${LABELS.app}=${labels.app}`,
+    '--label',
+    `${LABELS.deployment}=${labels.deployment}`,
+    '--label',
+    `${LABELS.commit}=${labels.commit}`,
   ];
 }

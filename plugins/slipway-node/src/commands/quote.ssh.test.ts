@@ -9,7 +9,9 @@ describe('quoting over SSH', () => {
     const harness = getHarness();
     const values = HOSTILE_STRINGS.filter(s => s.length < 1000);
     const remote = `printf '%s\\0' ${toShell(values)}`;
-    const out = await run('ssh', [...sshArgs(harness.ssh), remote], { timeoutMs: 30_000 });
+    const out = await run('ssh', [...sshArgs(harness.ssh), remote], {
+      timeoutMs: 30_000,
+    });
     expect(out.split('\0').slice(0, -1)).toEqual(values);
   }, 60_000);
 });

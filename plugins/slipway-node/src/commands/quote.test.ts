@@ -4,14 +4,18 @@ import { HOSTILE_STRINGS } from './hostileStrings';
 
 /** What a real POSIX shell makes of a quoted command line: its argv, NUL-separated. */
 function argvSeenBySh(line: string): string[] {
-  const out = execFileSync('sh', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' });
+  const out = execFileSync('sh', ['-c', `printf '%s\\0' ${line}`], {
+    encoding: 'utf8',
+  });
   return out.split('\0').slice(0, -1);
 }
 
 describe('quoteArg', () => {
   it('leaves plain words alone so logs stay readable', () => {
     expect(quoteArg('docker')).toBe('docker');
-    expect(quoteArg('slipway.app=hello-static')).toBe('slipway.app=hello-static');
+    expect(quoteArg('slipway.app=hello-static')).toBe(
+      'slipway.app=hello-static',
+    );
     expect(quoteArg('127.0.0.1:8080:80')).toBe('127.0.0.1:8080:80');
   });
 
@@ -21,7 +25,9 @@ describe('quoteArg', () => {
     expect(quoteArg("it's")).toBe("'it'\\''s'");
   });
 
-  it.each(HOSTILE_STRINGS.map(s => [s.length > 40 ? `${s.slice(0, 40)}…` : s, s]))(
+  it.each(
+    HOSTILE_STRINGS.map(s => [s.length > 40 ? `${s.slice(0, 40)}…` : s, s]),
+  )(
     'a real shell sees %j as exactly one argument, unchanged',
     (_label, value) => {
       expect(argvSeenBySh(toShell([value, value]))).toEqual([value, value]);
