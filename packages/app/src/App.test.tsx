@@ -8,11 +8,8 @@ describe('App', () => {
       APP_CONFIG: [
         {
           data: {
-            app: { title: 'Test' },
+            app: { title: 'Slipway' },
             backend: { baseUrl: 'http://localhost:7007' },
-            techdocs: {
-              storageUrl: 'http://localhost:7007/api/techdocs/static/docs',
-            },
           },
           context: 'test',
         },
@@ -24,5 +21,9 @@ describe('App', () => {
     await waitFor(() => {
       expect(rendered.baseElement).toBeInTheDocument();
     });
+    // Without a session the app starts on its sign-in page, titled after app.title.
+    expect(
+      await rendered.findByRole('heading', { name: 'Slipway' }),
+    ).toBeInTheDocument();
   });
 });

@@ -1,0 +1,55 @@
+import {
+  createFrontendPlugin,
+  createRouteRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { SlipwayIcon } from './components/SlipwayIcon';
+import { isSlipwayAvailable } from './isSlipwayAvailable';
+
+const rootRouteRef = createRouteRef();
+
+/**
+ * The Slipway card on entity overview pages (`entity-card:slipway/status`).
+ *
+ * By default it is only shown on entities with the `slipway/app-name`
+ * annotation. Override `filter` in the app config (e.g. `kind: component`) to
+ * show it on more entities: those without the annotation get an explanation of
+ * how to add it.
+ */
+const slipwayEntityStatusCard = EntityCardBlueprint.make({
+  name: 'status',
+  params: {
+    type: 'info',
+    filter: isSlipwayAvailable,
+    loader: () =>
+      import('./components/SlipwayStatusCard').then(m => (
+        <m.SlipwayStatusCard />
+      )),
+  },
+});
+
+/** The Slipway page at `/slipway` (`page:slipway`), with a nav item. */
+const slipwayPage = PageBlueprint.make({
+  params: {
+    path: '/slipway',
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/SlipwayPage').then(m => <m.SlipwayPageContent />),
+  },
+});
+
+/**
+ * The Slipway plugin for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'slipway',
+  title: 'Slipway',
+  icon: <SlipwayIcon />,
+  routes: {
+    root: rootRouteRef,
+  },
+  extensions: [slipwayEntityStatusCard, slipwayPage],
+});

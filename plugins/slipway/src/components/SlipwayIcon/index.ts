@@ -1,0 +1,1 @@
+export { SlipwayIcon } from './SlipwayIcon';

@@ -1,0 +1,1 @@
+export { SlipwayPage, SlipwayPageContent } from './SlipwayPage';

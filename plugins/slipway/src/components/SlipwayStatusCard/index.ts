@@ -1,0 +1,2 @@
+export { SlipwayStatusCard } from './SlipwayStatusCard';
+export type { SlipwayStatusCardProps } from './SlipwayStatusCard';

@@ -1,0 +1,6 @@
+import { createRouteRef } from '@backstage/core-plugin-api';
+
+/** The route of the Slipway page in the legacy frontend system. */
+export const rootRouteRef = createRouteRef({
+  id: 'slipway',
+});
