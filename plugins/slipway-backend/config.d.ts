@@ -30,6 +30,49 @@ export interface Config {
        */
       insecureSkipHostKeyVerification?: boolean;
     }>;
+    /** Where apps may be cloned from. */
+    repos?: {
+      /**
+       * Host names repos may come from (e.g. `github.com`, `git.example.com`). Default: the
+       * hosts of Backstage's `integrations` config plus github.com, gitlab.com and bitbucket.org.
+       */
+      allowedHosts?: string[];
+    };
+    /** Deploy jobs. */
+    deploy?: {
+      /** Build folder on hosts, relative to the SSH user's home or absolute. Default `.slipway`. */
+      workDir?: string;
+      /** Images kept per app for rollback, the current one included. Default 3 (minimum 2). */
+      keepImages?: number;
+      /** Per-command timeout in seconds. Default 120. */
+      commandTimeoutSeconds?: number;
+      /** Timeout of `docker build` in seconds. Default 1200. */
+      buildTimeoutSeconds?: number;
+      /** The health gate after a swap. */
+      healthGate?: {
+        /** First wait between probes in ms, doubling up to `intervalMs`. Default 250. */
+        initialIntervalMs?: number;
+        /** Longest wait between probes in ms. Default 1000. */
+        intervalMs?: number;
+        /** Timeout of one probe in ms. Default 5000. */
+        probeTimeoutMs?: number;
+        /** Give up after this many seconds. Default 60. */
+        deadlineSeconds?: number;
+      };
+    };
+    /** The health monitor of deployed apps. */
+    health?: {
+      /** Seconds between rounds. Default 10. */
+      intervalSeconds?: number;
+      /** Timeout of one probe in ms. Default 5000. */
+      probeTimeoutMs?: number;
+      /** Consecutive failures before an app is unhealthy. Default 3. */
+      failureThreshold?: number;
+      /** Apps probed at once. Default 8. */
+      concurrency?: number;
+      /** Hours health samples are kept. Default 168. */
+      retentionHours?: number;
+    };
     /** NATS JetStream for events; without it, events flow in-process. */
     nats?: {
       /** Comma-separated server URLs, e.g. nats://127.0.0.1:4222 */

@@ -17,3 +17,5 @@ export { startSshd, stopSshd, sshArgs } from './sshd';
 export type { SshServer } from './sshd';
 export { run, waitFor, freePort } from './exec';
 export { slipwayTestDatabaseIds, TEST_POSTGRES_ID } from './databases';
+export { startGitServer, createTestRepo } from './gitServer';
+export type { GitServer, TestRepo } from './gitServer';

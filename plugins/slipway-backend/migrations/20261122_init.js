@@ -1,8 +1,9 @@
 // @ts-check
 
 /**
- * Slipway's schema: hosts, apps, their deployments with log lines, health samples, and the
- * history of every app state transition.
+ * Slipway's schema: hosts, apps, their deployments with log lines, health samples, the history
+ * of every app state transition, and job locks. Timestamps are written by the application as
+ * ISO strings (see src/database/rows.ts), so SQLite and PostgreSQL hold the same values.
  *
  * @param {import('knex').Knex} knex
  */
@@ -21,14 +22,8 @@ exports.up = async function up(knex) {
     table.string('owner', 255).nullable();
     table.text('outputs').nullable().comment('JSON outputs of the IaC tool');
     table.text('plan_summary').nullable();
-    table
-      .timestamp('created_at', { useTz: true })
-      .notNullable()
-      .defaultTo(knex.fn.now());
-    table
-      .timestamp('updated_at', { useTz: true })
-      .notNullable()
-      .defaultTo(knex.fn.now());
+    table.timestamp('created_at', { useTz: true }).notNullable();
+    table.timestamp('updated_at', { useTz: true }).notNullable();
   });
 
   await knex.schema.createTable('slipway_apps', table => {
@@ -52,22 +47,20 @@ exports.up = async function up(knex) {
       .comment('JSON array of env var names; values are never stored');
     table.string('current_deployment_id', 36).nullable();
     table.integer('consecutive_failures').notNullable().defaultTo(0);
+    table.string('initiator', 255).nullable();
+    table.timestamp('state_changed_at', { useTz: true }).notNullable();
     table
-      .timestamp('state_changed_at', { useTz: true })
-      .notNullable()
-      .defaultTo(knex.fn.now());
-    table
-      .timestamp('created_at', { useTz: true })
-      .notNullable()
-      .defaultTo(knex.fn.now());
-    table
-      .timestamp('updated_at', { useTz: true })
-      .notNullable()
-      .defaultTo(knex.fn.now());
-    table.unique(['host', 'port'], {
-      indexName: 'slipway_apps_host_port_uniq',
-    });
+      .timestamp('destroyed_at', { useTz: true })
+      .nullable()
+      .comment('set by destroy: containers gone, port free, history kept');
+    table.timestamp('created_at', { useTz: true }).notNullable();
+    table.timestamp('updated_at', { useTz: true }).notNullable();
   });
+  // One live app per host port; a destroyed app frees its port and keeps its history.
+  // Partial indexes exist in both SQLite and PostgreSQL.
+  await knex.raw(
+    'CREATE UNIQUE INDEX slipway_apps_host_port_uniq ON slipway_apps (host, port) WHERE destroyed_at IS NULL',
+  );
 
   await knex.schema.createTable('slipway_deployments', table => {
     table.comment(
@@ -91,10 +84,7 @@ exports.up = async function up(knex) {
       .text('request')
       .notNullable()
       .comment('JSON request, env values removed');
-    table
-      .timestamp('created_at', { useTz: true })
-      .notNullable()
-      .defaultTo(knex.fn.now());
+    table.timestamp('created_at', { useTz: true }).notNullable();
     table.timestamp('started_at', { useTz: true }).nullable();
     table.timestamp('finished_at', { useTz: true }).nullable();
     table.index(['app', 'created_at'], 'slipway_deployments_app_idx');
@@ -112,10 +102,7 @@ exports.up = async function up(knex) {
       .onDelete('CASCADE');
     table.string('stream', 8).notNullable();
     table.text('line').notNullable();
-    table
-      .timestamp('created_at', { useTz: true })
-      .notNullable()
-      .defaultTo(knex.fn.now());
+    table.timestamp('created_at', { useTz: true }).notNullable();
     table.index(
       ['deployment_id', 'id'],
       'slipway_deployment_logs_deployment_idx',
@@ -135,10 +122,7 @@ exports.up = async function up(knex) {
     table.integer('latency_ms').nullable();
     table.integer('http_status').nullable();
     table.string('error', 1024).nullable();
-    table
-      .timestamp('checked_at', { useTz: true })
-      .notNullable()
-      .defaultTo(knex.fn.now());
+    table.timestamp('checked_at', { useTz: true }).notNullable();
     table.index(['app', 'checked_at'], 'slipway_health_samples_app_idx');
   });
 
@@ -155,11 +139,17 @@ exports.up = async function up(knex) {
     table.string('to_state', 16).notNullable();
     table.string('reason', 1024).notNullable();
     table.string('deployment_id', 36).nullable();
-    table
-      .timestamp('created_at', { useTz: true })
-      .notNullable()
-      .defaultTo(knex.fn.now());
+    table.timestamp('created_at', { useTz: true }).notNullable();
     table.index(['app', 'id'], 'slipway_app_transitions_app_idx');
+  });
+
+  await knex.schema.createTable('slipway_locks', table => {
+    table.comment(
+      'Job locks (per app, per host): a row exists while a job holds the lock',
+    );
+    table.string('name', 128).primary();
+    table.string('holder', 64).notNullable();
+    table.timestamp('acquired_at', { useTz: true }).notNullable();
   });
 };
 
@@ -167,6 +157,7 @@ exports.up = async function up(knex) {
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
+  await knex.schema.dropTable('slipway_locks');
   await knex.schema.dropTable('slipway_app_transitions');
   await knex.schema.dropTable('slipway_health_samples');
   await knex.schema.dropTable('slipway_deployment_logs');

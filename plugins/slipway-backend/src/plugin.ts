@@ -2,10 +2,16 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { slipwayPermissions } from '@slipway/plugin-slipway-common';
 import { applyDatabaseMigrations } from './database/migrations';
 import { SlipwayStore } from './database/SlipwayStore';
-import { readConfiguredHosts } from './hosts/configuredHosts';
+import { HealthMonitor } from './health/HealthMonitor';
+import { readConfiguredHosts, toPublicHost } from './hosts/configuredHosts';
+import { HostRegistry } from './hosts/HostRegistry';
+import { JobRunner } from './jobs/JobRunner';
+import { readDeploySettings } from './jobs/settings';
 import { createRouter } from './router';
+import { readAllowedRepoHosts } from './service/repoPolicy';
 
 /**
  * The Slipway backend plugin: its API lives under /api/slipway.
@@ -22,19 +28,90 @@ export const slipwayPlugin = createBackendPlugin({
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
       },
-      async init({ logger, config, database, httpAuth, httpRouter }) {
-        const hosts = readConfiguredHosts(config);
+      async init({
+        logger,
+        config,
+        database,
+        httpAuth,
+        httpRouter,
+        permissions,
+        permissionsRegistry,
+        scheduler,
+        lifecycle,
+      }) {
+        const configured = readConfiguredHosts(config);
+        const settings = readDeploySettings(config);
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyDatabaseMigrations(knex);
         }
         const store = new SlipwayStore(knex);
+        const hosts = new HostRegistry(
+          configured,
+          logger,
+          settings.commandTimeoutMs,
+        );
+        await store.syncConfiguredHosts(configured.map(toPublicHost));
+        for (const host of configured.filter(
+          h => h.insecureSkipHostKeyVerification,
+        )) {
+          logger.warn(
+            `SECURITY: host key verification is OFF for host ${host.name}; use this for local development only`,
+          );
+        }
 
-        httpRouter.use(await createRouter({ logger, httpAuth, store, hosts }));
+        const runner = new JobRunner(store, hosts, settings, logger);
+        const monitor = new HealthMonitor(
+          store,
+          hosts,
+          settings.monitor,
+          logger,
+        );
+        permissionsRegistry.addPermissions(slipwayPermissions);
+
+        httpRouter.use(
+          await createRouter({
+            logger,
+            httpAuth,
+            permissions,
+            store,
+            hosts,
+            runner,
+            allowedRepoHosts: readAllowedRepoHosts(config),
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        lifecycle.addStartupHook(async () => {
+          // Not awaited by requests: an unreachable host must not delay the backend's start.
+          runner
+            .reconcile()
+            .catch(error =>
+              logger.error(
+                `Reconciling unfinished deployments failed: ${error}`,
+              ),
+            );
+        });
+        lifecycle.addShutdownHook(() => runner.shutdown());
+
+        await scheduler.scheduleTask({
+          id: 'slipway-health-monitor',
+          // One runner across all backend replicas.
+          scope: 'global',
+          frequency: { seconds: settings.monitor.intervalSeconds },
+          timeout: {
+            seconds: Math.max(60, settings.monitor.intervalSeconds * 3),
+          },
+          fn: () => monitor.checkAll(),
+        });
+
         logger.info(
-          `Slipway ready with hosts: ${hosts
+          `Slipway ready with hosts: ${configured
             .map(h => `${h.name} (${h.type})`)
             .join(', ')}`,
         );

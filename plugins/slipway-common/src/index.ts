@@ -8,3 +8,4 @@ export * from './annotations';
 export * from './states';
 export * from './permissions';
 export * from './schemas';
+export * from './api/types';

@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './commands';
+export * from './connection';

@@ -1,8 +1,58 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  App,
+  AppState,
+  AppTransition,
+  canTransitionApp,
+  canTransitionDeployment,
+  Deployment,
+  DeploymentKind,
+  DeploymentLogLine,
+  DeploymentStatus,
+  HealthSample,
+} from '@slipway/plugin-slipway-common';
 import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
 import { currentMigration } from './migrations';
+import {
+  AppRow,
+  appFromRow,
+  DeploymentRow,
+  deploymentFromRow,
+  healthSampleFromRow,
+  logLineFromRow,
+  now,
+  transitionFromRow,
+} from './rows';
 
-/** Slipway's persistence. Later issues add apps, deployments, logs and health samples. */
+/** A stored app state change, as later handed to the events outbox. */
+export type AppTransitionEvent = AppTransition & { app: string };
+
+export type TransitionListener = (event: AppTransitionEvent) => void;
+
+export type NewApp = {
+  name: string;
+  host: string;
+  repo: string;
+  ref: string | null;
+  port: number;
+  containerPort: number;
+  healthPath: string;
+  envNames: string[];
+  initiator: string | null;
+};
+
+const MAX_LOG_LINE = 8192;
+
+function isUniqueViolation(error: unknown): boolean {
+  const text = String((error as Error)?.message ?? error);
+  return /unique|duplicate key/i.test(text);
+}
+
+/** Slipway's persistence: hosts, apps, deployments and their logs, health, locks. */
 export class SlipwayStore {
+  private readonly listeners = new Set<TransitionListener>();
+
   constructor(private readonly knex: Knex) {}
 
   /** Whether the database answers, and at which migration it is. */
@@ -13,5 +63,411 @@ export class SlipwayStore {
     } catch (error) {
       return { ok: false, error: (error as Error).message };
     }
+  }
+
+  // ── hosts ──────────────────────────────────────────────────────────────
+
+  /** Makes sure every configured host has a row (apps reference it). */
+  async syncConfiguredHosts(
+    hosts: {
+      name: string;
+      address: string | null;
+      sshPort: number | null;
+      user: string | null;
+    }[],
+  ) {
+    for (const host of hosts) {
+      const row = {
+        name: host.name,
+        source: 'config',
+        state: 'ready',
+        address: host.address,
+        ssh_port: host.sshPort,
+        ssh_user: host.user,
+        updated_at: now(),
+      };
+      await this.knex('slipway_hosts')
+        .insert({ ...row, created_at: now() })
+        .onConflict('name')
+        .merge(row);
+    }
+  }
+
+  // ── locks ──────────────────────────────────────────────────────────────
+
+  /** Takes a named lock; false when someone else holds it. Atomic through the primary key. */
+  async tryLock(name: string, holder: string): Promise<boolean> {
+    try {
+      await this.knex('slipway_locks').insert({
+        name,
+        holder,
+        acquired_at: now(),
+      });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async lockHolder(name: string): Promise<string | undefined> {
+    const row = await this.knex('slipway_locks').where({ name }).first();
+    return row?.holder;
+  }
+
+  async unlock(name: string, holder: string): Promise<void> {
+    await this.knex('slipway_locks').where({ name, holder }).delete();
+  }
+
+  /** Locks whose job is over (or never got a record): left behind by a process that died. */
+  async releaseStaleLocks(): Promise<number> {
+    const finished = this.knex('slipway_deployments')
+      .select('id')
+      .whereNotIn('status', ['queued', 'in_progress']);
+    const existing = this.knex('slipway_deployments').select('id');
+    return this.knex('slipway_locks')
+      .whereIn('holder', finished)
+      .orWhereNotIn('holder', existing)
+      .delete();
+  }
+
+  // ── apps ───────────────────────────────────────────────────────────────
+
+  async getApp(name: string): Promise<App | undefined> {
+    const row = await this.knex<AppRow>('slipway_apps').where({ name }).first();
+    return row ? appFromRow(row) : undefined;
+  }
+
+  async requireApp(name: string): Promise<App> {
+    const app = await this.getApp(name);
+    if (!app) throw new NotFoundError(`No app named "${name}"`);
+    return app;
+  }
+
+  async listApps(
+    filter: {
+      state?: AppState;
+      host?: string;
+      includeDestroyed?: boolean;
+    } = {},
+  ): Promise<App[]> {
+    const query = this.knex<AppRow>('slipway_apps').orderBy('name');
+    if (filter.state) query.where('state', filter.state);
+    if (filter.host) query.where('host', filter.host);
+    if (!filter.includeDestroyed) query.whereNull('destroyed_at');
+    return (await query).map(appFromRow);
+  }
+
+  /** The live app (if any) that holds a host port. */
+  async appOnPort(host: string, port: number): Promise<App | undefined> {
+    const row = await this.knex<AppRow>('slipway_apps')
+      .where({ host, port })
+      .whereNull('destroyed_at')
+      .first();
+    return row ? appFromRow(row) : undefined;
+  }
+
+  /**
+   * Creates the app on its first deploy (state `pending`), or records a redeploy's new settings.
+   * A port taken by another live app on the host is a 409.
+   */
+  async upsertAppForDeploy(app: NewApp): Promise<App> {
+    const fields = {
+      host: app.host,
+      repo: app.repo,
+      ref: app.ref,
+      port: app.port,
+      container_port: app.containerPort,
+      health_path: app.healthPath,
+      env_names: JSON.stringify(app.envNames),
+      initiator: app.initiator,
+      updated_at: now(),
+    };
+    try {
+      await this.knex.transaction(async trx => {
+        const existing = await trx<AppRow>('slipway_apps')
+          .where({ name: app.name })
+          .first();
+        if (!existing) {
+          const at = now();
+          await trx('slipway_apps').insert({
+            name: app.name,
+            ...fields,
+            state: 'pending',
+            state_reason: 'first deploy requested',
+            consecutive_failures: 0,
+            state_changed_at: at,
+            created_at: at,
+          });
+          await trx('slipway_app_transitions').insert({
+            app: app.name,
+            from_state: null,
+            to_state: 'pending',
+            reason: 'first deploy requested',
+            created_at: at,
+          });
+        } else {
+          await trx('slipway_apps')
+            .where({ name: app.name })
+            .update({ ...fields, destroyed_at: null });
+        }
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const holder = await this.appOnPort(app.host, app.port);
+        throw new ConflictError(
+          `port ${app.port} on host ${app.host} is already used by app "${
+            holder?.name ?? 'another app'
+          }"`,
+        );
+      }
+      throw error;
+    }
+    return this.requireApp(app.name);
+  }
+
+  async markDestroyed(name: string): Promise<void> {
+    await this.knex('slipway_apps').where({ name }).update({
+      destroyed_at: now(),
+      current_deployment_id: null,
+      updated_at: now(),
+    });
+  }
+
+  async setCurrentDeployment(
+    name: string,
+    deploymentId: string | null,
+  ): Promise<void> {
+    await this.knex('slipway_apps')
+      .where({ name })
+      .update({ current_deployment_id: deploymentId, updated_at: now() });
+  }
+
+  async setConsecutiveFailures(name: string, count: number): Promise<void> {
+    await this.knex('slipway_apps')
+      .where({ name })
+      .update({ consecutive_failures: count });
+  }
+
+  onTransition(listener: TransitionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The one way an app's state changes: checked against the state machine, stored with its
+   * time and reason, recorded in the history, then announced. Returns false when the app is
+   * already in that state (nothing is recorded twice).
+   */
+  async transitionApp(
+    name: string,
+    to: AppState,
+    reason: string,
+    deploymentId?: string,
+  ): Promise<boolean> {
+    const event = await this.knex.transaction(async trx => {
+      const query = trx<AppRow>('slipway_apps').where({ name }).first();
+      // SQLite serializes writers anyway and does not know FOR UPDATE.
+      if (this.knex.client.config.client === 'pg') query.forUpdate();
+      const row = await query;
+      if (!row) throw new NotFoundError(`No app named "${name}"`);
+      if (row.state === to) return undefined;
+      if (!canTransitionApp(row.state, to)) {
+        throw new ConflictError(
+          `App "${name}" cannot go from ${row.state} to ${to}`,
+        );
+      }
+      const at = now();
+      await trx('slipway_apps')
+        .where({ name })
+        .update({
+          state: to,
+          state_reason: reason.slice(0, 1024),
+          state_changed_at: at,
+          updated_at: at,
+          ...(to === 'running' ? { consecutive_failures: 0 } : {}),
+        });
+      await trx('slipway_app_transitions').insert({
+        app: name,
+        from_state: row.state,
+        to_state: to,
+        reason: reason.slice(0, 1024),
+        deployment_id: deploymentId ?? null,
+        created_at: at,
+      });
+      const transition: AppTransitionEvent = {
+        app: name,
+        from: row.state,
+        to,
+        reason,
+        deploymentId: deploymentId ?? null,
+        at,
+      };
+      return transition;
+    });
+    if (!event) return false;
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure must not undo a stored transition.
+      }
+    }
+    return true;
+  }
+
+  async listTransitions(name: string, limit = 50): Promise<AppTransition[]> {
+    const rows = await this.knex('slipway_app_transitions')
+      .where({ app: name })
+      .orderBy('id', 'desc')
+      .limit(limit);
+    return rows.map(transitionFromRow);
+  }
+
+  // ── deployments ────────────────────────────────────────────────────────
+
+  async createDeployment(opts: {
+    id?: string;
+    app: string;
+    kind: DeploymentKind;
+    initiator: string | null;
+    request: object;
+    image?: string | null;
+    commitSha?: string | null;
+  }): Promise<Deployment> {
+    const id = opts.id ?? randomUUID();
+    await this.knex('slipway_deployments').insert({
+      id,
+      app: opts.app,
+      kind: opts.kind,
+      status: 'queued',
+      initiator: opts.initiator,
+      request: JSON.stringify(opts.request),
+      image: opts.image ?? null,
+      commit_sha: opts.commitSha ?? null,
+      created_at: now(),
+    });
+    return (await this.getDeployment(id))!;
+  }
+
+  async getDeployment(id: string): Promise<Deployment | undefined> {
+    const row = await this.knex<DeploymentRow>('slipway_deployments')
+      .where({ id })
+      .first();
+    return row ? deploymentFromRow(row) : undefined;
+  }
+
+  async requireDeployment(id: string): Promise<Deployment> {
+    const deployment = await this.getDeployment(id);
+    if (!deployment) throw new NotFoundError(`No deployment with id "${id}"`);
+    return deployment;
+  }
+
+  async listDeployments(app: string, limit = 50): Promise<Deployment[]> {
+    const rows = await this.knex<DeploymentRow>('slipway_deployments')
+      .where({ app })
+      .orderBy('created_at', 'desc')
+      .limit(limit);
+    return rows.map(deploymentFromRow);
+  }
+
+  async listUnfinishedDeployments(): Promise<Deployment[]> {
+    const rows = await this.knex<DeploymentRow>('slipway_deployments').whereIn(
+      'status',
+      ['queued', 'in_progress'],
+    );
+    return rows.map(deploymentFromRow);
+  }
+
+  async updateDeployment(
+    id: string,
+    patch: Partial<
+      Pick<Deployment, 'commitSha' | 'image' | 'container' | 'diagnosis'>
+    >,
+  ): Promise<void> {
+    const row: Record<string, unknown> = {};
+    if (patch.commitSha !== undefined) row.commit_sha = patch.commitSha;
+    if (patch.image !== undefined) row.image = patch.image;
+    if (patch.container !== undefined) row.container = patch.container;
+    if (patch.diagnosis !== undefined) row.diagnosis = patch.diagnosis;
+    if (Object.keys(row).length)
+      await this.knex('slipway_deployments').where({ id }).update(row);
+  }
+
+  /** Moves a deployment forward through its states; a backward move is a bug and throws. */
+  async setDeploymentStatus(
+    id: string,
+    to: DeploymentStatus,
+    diagnosis?: string,
+  ): Promise<void> {
+    const current = await this.requireDeployment(id);
+    if (current.status === to) return;
+    if (!canTransitionDeployment(current.status, to)) {
+      throw new ConflictError(
+        `Deployment ${id} cannot go from ${current.status} to ${to}`,
+      );
+    }
+    const row: Record<string, unknown> = { status: to };
+    if (to === 'in_progress') row.started_at = now();
+    if (to !== 'in_progress' && to !== 'queued') row.finished_at = now();
+    if (diagnosis !== undefined) row.diagnosis = diagnosis;
+    await this.knex('slipway_deployments').where({ id }).update(row);
+  }
+
+  async appendLog(
+    deploymentId: string,
+    stream: DeploymentLogLine['stream'],
+    line: string,
+  ): Promise<void> {
+    await this.knex('slipway_deployment_logs').insert({
+      deployment_id: deploymentId,
+      stream,
+      line:
+        line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE)}…` : line,
+      created_at: now(),
+    });
+  }
+
+  async getLogs(
+    deploymentId: string,
+    afterId = 0,
+    limit = 5000,
+  ): Promise<DeploymentLogLine[]> {
+    const rows = await this.knex('slipway_deployment_logs')
+      .where({ deployment_id: deploymentId })
+      .andWhere('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit);
+    return rows.map(logLineFromRow);
+  }
+
+  // ── health ─────────────────────────────────────────────────────────────
+
+  async recordHealthSample(
+    app: string,
+    sample: Omit<HealthSample, 'checkedAt'>,
+  ): Promise<void> {
+    await this.knex('slipway_health_samples').insert({
+      app,
+      ok: sample.ok,
+      latency_ms: sample.latencyMs,
+      http_status: sample.httpStatus,
+      error: sample.error?.slice(0, 1024) ?? null,
+      checked_at: now(),
+    });
+  }
+
+  async listHealthSamples(app: string, limit = 50): Promise<HealthSample[]> {
+    const rows = await this.knex('slipway_health_samples')
+      .where({ app })
+      .orderBy('id', 'desc')
+      .limit(limit);
+    return rows.map(healthSampleFromRow).reverse();
+  }
+
+  async pruneHealthSamples(olderThan: Date): Promise<number> {
+    return this.knex('slipway_health_samples')
+      .where('checked_at', '<', olderThan.toISOString())
+      .delete();
   }
 }

@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { slipwayTestDatabaseIds } from '@slipway/test-harness';
+import { Knex } from 'knex';
 import {
   applyDatabaseMigrations,
   currentMigration,
@@ -13,7 +14,24 @@ const TABLES = [
   'slipway_deployment_logs',
   'slipway_health_samples',
   'slipway_app_transitions',
+  'slipway_locks',
 ];
+
+function insertApp(knex: Knex, name: string, port: number, at: string) {
+  return knex('slipway_apps').insert({
+    name,
+    host: 'local',
+    state: 'pending',
+    repo: `https://example.com/${name}.git`,
+    port,
+    container_port: 8080,
+    health_path: '/health',
+    env_names: '[]',
+    state_changed_at: at,
+    created_at: at,
+    updated_at: at,
+  });
+}
 
 describe('migrations', () => {
   const databases = TestDatabases.create({ ids: slipwayTestDatabaseIds() });
@@ -28,38 +46,27 @@ describe('migrations', () => {
       }
       expect(await currentMigration(knex)).toBe('20261122');
 
+      const at = new Date().toISOString();
       await knex('slipway_hosts').insert({
         name: 'local',
         source: 'config',
         state: 'ready',
+        created_at: at,
+        updated_at: at,
       });
-      await knex('slipway_apps').insert({
-        name: 'hello',
-        host: 'local',
-        state: 'pending',
-        repo: 'https://example.com/hello.git',
-        port: 8080,
-        container_port: 8080,
-        health_path: '/health',
-        env_names: '[]',
-      });
-      // One app per host port.
-      const duplicatePort = await knex('slipway_apps')
-        .insert({
-          name: 'other',
-          host: 'local',
-          state: 'pending',
-          repo: 'https://example.com/other.git',
-          port: 8080,
-          container_port: 80,
-          health_path: '/',
-          env_names: '[]',
-        })
-        .then(
-          () => 'inserted',
-          (error: Error) => error.message,
-        );
+      await insertApp(knex, 'hello', 8080, at);
+
+      // One live app per host port...
+      const duplicatePort = await insertApp(knex, 'other', 8080, at).then(
+        () => 'inserted',
+        (error: Error) => error.message,
+      );
       expect(duplicatePort).toMatch(/unique|duplicate/i);
+      // ...and a destroyed app frees its port.
+      await knex('slipway_apps')
+        .where({ name: 'hello' })
+        .update({ destroyed_at: at });
+      await insertApp(knex, 'other', 8080, at);
 
       await knex('slipway_deployments').insert({
         id: 'd-1',
@@ -67,10 +74,21 @@ describe('migrations', () => {
         kind: 'deploy',
         status: 'queued',
         request: '{}',
+        created_at: at,
       });
       await knex('slipway_deployment_logs').insert([
-        { deployment_id: 'd-1', stream: 'system', line: 'first' },
-        { deployment_id: 'd-1', stream: 'stdout', line: 'second' },
+        {
+          deployment_id: 'd-1',
+          stream: 'system',
+          line: 'first',
+          created_at: at,
+        },
+        {
+          deployment_id: 'd-1',
+          stream: 'stdout',
+          line: 'second',
+          created_at: at,
+        },
       ]);
       const lines = await knex('slipway_deployment_logs')
         .where({ deployment_id: 'd-1' })

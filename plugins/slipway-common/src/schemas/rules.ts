@@ -136,9 +136,10 @@ export const envVars = z
         MAX_ENV_VALUE_LENGTH,
         `env values must be at most ${MAX_ENV_VALUE_LENGTH} characters`,
       )
+      // Values reach Docker as an env file on stdin: one NAME=value per line.
       .refine(
-        v => !v.includes('\0'),
-        'env values must not contain NUL characters',
+        v => !v.includes('\0') && !v.includes('\n') && !v.includes('\r'),
+        'env values must be a single line without NUL characters',
       ),
   )
   .refine(

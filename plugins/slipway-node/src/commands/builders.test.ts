@@ -1,4 +1,9 @@
-import { dockerBuild, dockerPsByApp, dockerRun } from './docker';
+import {
+  dockerBuild,
+  dockerPsByApp,
+  dockerRun,
+  envFileContent,
+} from './docker';
 import { gitClone } from './git';
 import { toShell } from './quote';
 
@@ -35,7 +40,7 @@ describe('command builders', () => {
       labels,
     });
     expect(toShell(build)).toBe(
-      'docker build --quiet --tag slipway/hello:d-1 --label slipway.app=hello --label slipway.deployment=d-1 --label slipway.commit=abc123 -- /src',
+      'docker build --tag slipway/hello:d-1 --label slipway.app=hello --label slipway.deployment=d-1 --label slipway.commit=abc123 -- /src',
     );
     const run = dockerRun({
       name: 'hello-d-1',
@@ -43,7 +48,7 @@ describe('command builders', () => {
       hostPort: 8080,
       containerPort: 80,
       labels,
-      envNames: ['GREETING'],
+      envFromStdin: true,
     });
     expect(run).toEqual(
       expect.arrayContaining([
@@ -51,24 +56,29 @@ describe('command builders', () => {
         'unless-stopped',
         '--publish',
         '8080:80',
-        '--env',
-        'GREETING',
+        '--env-file',
+        '/dev/stdin',
       ]),
     );
     expect(run[run.length - 1]).toBe('slipway/hello:d-1');
   });
 
-  it('keeps env values out of argv: only names are passed', () => {
+  it('keeps env values out of argv: they go through stdin as an env file', () => {
     const run = dockerRun({
       name: 'n',
       image: 'i',
       hostPort: 8080,
       containerPort: 80,
       labels,
-      envNames: ['SECRET_TOKEN'],
+      envFromStdin: true,
     });
-    expect(run[run.indexOf('--env') + 1]).toBe('SECRET_TOKEN');
-    expect(run.some(arg => arg.startsWith('SECRET_TOKEN='))).toBe(false);
+    expect(run.join(' ')).not.toContain('SECRET');
+    expect(envFileContent({ SECRET_TOKEN: 's3cr3t', EMPTY: '' })).toBe(
+      'SECRET_TOKEN=s3cr3t\nEMPTY=\n',
+    );
+    expect(() => envFileContent({ MULTI: 'a\nb' })).toThrow(
+      /MULTI: values must be a single line/,
+    );
   });
 
   it('reads containers back by label', () => {

@@ -1,6 +1,7 @@
 import { Command } from './quote';
 import { LABELS, SlipwayLabels, labelArgs } from './labels';
 
+/** Builds an image; its output is the build log, streamed into the deployment log. */
 export function dockerBuild(opts: {
   tag: string;
   contextDir: string;
@@ -9,7 +10,6 @@ export function dockerBuild(opts: {
   return [
     'docker',
     'build',
-    '--quiet',
     '--tag',
     opts.tag,
     ...labelArgs(opts.labels),
@@ -24,8 +24,11 @@ export function dockerRun(opts: {
   hostPort: number;
   containerPort: number;
   labels: SlipwayLabels;
-  /** Names of variables to pass through from the command's environment (values never in argv). */
-  envNames?: string[];
+  /**
+   * Read `NAME=value` lines from the command's stdin (`--env-file /dev/stdin`): the Docker CLI
+   * reads the file itself, so values never appear in argv, on disk or in `ps`.
+   */
+  envFromStdin?: boolean;
   bindAddress?: string;
 }): Command {
   const bind = opts.bindAddress ? `${opts.bindAddress}:` : '';
@@ -40,10 +43,22 @@ export function dockerRun(opts: {
     '--publish',
     `${bind}${opts.hostPort}:${opts.containerPort}`,
     ...labelArgs(opts.labels),
-    ...(opts.envNames ?? []).flatMap(name => ['--env', name]),
+    ...(opts.envFromStdin ? ['--env-file', '/dev/stdin'] : []),
     '--',
     opts.image,
   ];
+}
+
+/** The `--env-file` content for `dockerRun({ envFromStdin: true })`. Values must be one line. */
+export function envFileContent(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([name, value]) => {
+      if (/[\r\n]/.test(value)) {
+        throw new Error(`env ${name}: values must be a single line`);
+      }
+      return `${name}=${value}\n`;
+    })
+    .join('');
 }
 
 /** Containers of one app (or of all Slipway apps), as one JSON object per line. */
@@ -64,6 +79,89 @@ export function dockerInspect(ids: string[]): Command {
   return ['docker', 'inspect', '--type', 'container', '--', ...ids];
 }
 
+/** One line: status, exit code, restart count and the restarting flag. */
+export const INSPECT_STATE_FORMAT =
+  '{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}} {{.State.Restarting}}';
+
+export function dockerInspectState(nameOrId: string): Command {
+  return [
+    'docker',
+    'inspect',
+    '--type',
+    'container',
+    '--format',
+    INSPECT_STATE_FORMAT,
+    '--',
+    nameOrId,
+  ];
+}
+
+/** The container's environment as JSON (to carry env over on rollback without storing it). */
+export function dockerInspectEnv(nameOrId: string): Command {
+  return [
+    'docker',
+    'inspect',
+    '--type',
+    'container',
+    '--format',
+    '{{json .Config.Env}}',
+    '--',
+    nameOrId,
+  ];
+}
+
+export function dockerLogsTail(nameOrId: string, lines: number): Command {
+  return ['docker', 'logs', '--tail', String(lines), '--', nameOrId];
+}
+
+export function dockerStop(nameOrId: string, timeoutSeconds = 10): Command {
+  return ['docker', 'stop', '--time', String(timeoutSeconds), '--', nameOrId];
+}
+
+export function dockerStart(nameOrId: string): Command {
+  return ['docker', 'start', '--', nameOrId];
+}
+
+export function dockerRestart(nameOrId: string, timeoutSeconds = 10): Command {
+  return [
+    'docker',
+    'restart',
+    '--time',
+    String(timeoutSeconds),
+    '--',
+    nameOrId,
+  ];
+}
+
 export function dockerRemoveContainer(nameOrId: string): Command {
   return ['docker', 'rm', '--force', '--', nameOrId];
+}
+
+/** Images of an app, newest first, one JSON object per line. */
+export function dockerImagesByApp(app: string): Command {
+  return [
+    'docker',
+    'images',
+    '--no-trunc',
+    '--filter',
+    `label=${LABELS.app}=${app}`,
+    '--format',
+    '{{json .}}',
+  ];
+}
+
+export function dockerImageExists(image: string): Command {
+  return ['docker', 'image', 'inspect', '--format', '{{.Id}}', '--', image];
+}
+
+export function dockerRemoveImages(refs: string[]): Command {
+  return ['docker', 'rmi', '--force', '--', ...refs];
+}
+
+export function removeDirectory(dir: string): Command {
+  return ['rm', '-rf', '--', dir];
+}
+
+export function makeDirectory(dir: string): Command {
+  return ['mkdir', '-p', '--', dir];
 }

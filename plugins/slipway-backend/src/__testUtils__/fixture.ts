@@ -1,0 +1,136 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { ConfigReader } from '@backstage/config';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { getHarness, run, waitFor } from '@slipway/test-harness';
+import express from 'express';
+import { Knex } from 'knex';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { applyDatabaseMigrations } from '../database/migrations';
+import { SlipwayStore } from '../database/SlipwayStore';
+import { HealthMonitor } from '../health/HealthMonitor';
+import { readConfiguredHosts } from '../hosts/configuredHosts';
+import { HostRegistry } from '../hosts/HostRegistry';
+import { JobRunner } from '../jobs/JobRunner';
+import { readDeploySettings } from '../jobs/settings';
+import { createRouter } from '../router';
+
+/**
+ * Slipway's backend parts wired as plugin.ts wires them, against a real database, the
+ * harness's sshd and Docker Engine, with the router behind Backstage's own error middleware.
+ * Tests reach the runner and the monitor directly to drive rounds without waiting on timers.
+ */
+export async function createSlipwayFixture(
+  knex: Knex,
+  opts: { deny?: boolean; config?: object } = {},
+) {
+  const harness = getHarness();
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-work-'));
+  const config = new ConfigReader({
+    slipway: {
+      hosts: [
+        {
+          name: 'test',
+          address: harness.ssh.host,
+          port: harness.ssh.port,
+          user: harness.ssh.username,
+          privateKey: harness.ssh.privateKey,
+          hostKey: harness.ssh.hostPublicKey,
+        },
+      ],
+      repos: { allowedHosts: ['127.0.0.1'] },
+      deploy: { workDir, healthGate: { deadlineSeconds: 20 } },
+      health: { failureThreshold: 3, probeTimeoutMs: 2000 },
+      ...opts.config,
+    },
+  });
+  // Errors are printed: a 500 in a test should say why.
+  const logger = mockServices.logger.mock({
+    error: (message: string, meta?: unknown) => console.error(message, meta),
+  });
+  logger.child.mockReturnValue(logger);
+  await applyDatabaseMigrations(knex);
+  const configured = readConfiguredHosts(config);
+  const settings = readDeploySettings(config);
+  const store = new SlipwayStore(knex);
+  await store.syncConfiguredHosts(
+    configured.map(h => ({
+      name: h.name,
+      address: h.address ?? null,
+      sshPort: h.port,
+      user: h.user,
+    })),
+  );
+  const hosts = new HostRegistry(configured, logger, settings.commandTimeoutMs);
+  const runner = new JobRunner(store, hosts, settings, logger);
+  const monitor = new HealthMonitor(store, hosts, settings.monitor, logger);
+  const router = await createRouter({
+    logger,
+    httpAuth: mockServices.httpAuth(),
+    permissions: mockServices.permissions({
+      result: opts.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+    }),
+    store,
+    hosts,
+    runner,
+    allowedRepoHosts: ['127.0.0.1'],
+    followPollMs: 50,
+  });
+  const middleware = MiddlewareFactory.create({ config, logger });
+  const app = express().use('/api/slipway', router).use(middleware.error());
+  return {
+    app,
+    store,
+    runner,
+    monitor,
+    hosts,
+    settings,
+    harness,
+    async cleanup(appNames: string[]) {
+      await runner.shutdown();
+      for (const name of appNames) {
+        const filter = `label=slipway.app=${name}`;
+        const ids = (await run('docker', ['ps', '-aq', '--filter', filter]))
+          .split('\n')
+          .filter(Boolean);
+        if (ids.length) await run('docker', ['rm', '-f', ...ids]);
+        const images = (
+          await run('docker', ['images', '-q', '--filter', filter])
+        )
+          .split('\n')
+          .filter(Boolean);
+        if (images.length)
+          await run('docker', ['rmi', '-f', ...new Set(images)]);
+      }
+      fs.rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until a deployment reaches a final status and returns it. */
+export async function finished(
+  store: SlipwayStore,
+  id: string,
+  timeoutMs = 120_000,
+) {
+  return waitFor(
+    `deployment ${id} to finish`,
+    async () => {
+      const d = await store.requireDeployment(id);
+      return ['succeeded', 'failed', 'rolled_back', 'cancelled'].includes(
+        d.status,
+      )
+        ? d
+        : undefined;
+    },
+    timeoutMs,
+    100,
+  );
+}
+
+/** A short unique suffix, so concurrent test runs never share an app name or image. */
+export function uniqueSuffix(): string {
+  return Math.random().toString(36).slice(2, 8);
+}

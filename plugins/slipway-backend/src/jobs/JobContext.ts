@@ -1,0 +1,40 @@
+import { App, Deployment } from '@slipway/plugin-slipway-common';
+import { HostConnection } from '@slipway/plugin-slipway-node';
+import { SlipwayStore } from '../database/SlipwayStore';
+import { HostRegistry } from '../hosts/HostRegistry';
+import { JobLog } from './JobLog';
+import { DeploySettings } from './settings';
+
+/** Everything a job step needs: one connection per job, reused by all its commands. */
+export type JobContext = {
+  store: SlipwayStore;
+  hosts: HostRegistry;
+  settings: DeploySettings;
+  deployment: Deployment;
+  app: App;
+  conn: HostConnection;
+  log: JobLog;
+  signal: AbortSignal;
+};
+
+/** A job's end: the deployment status and, for failures, the diagnosis in plain words. */
+export type JobOutcome =
+  | { status: 'succeeded'; summary: string }
+  | {
+      status: 'failed' | 'rolled_back' | 'cancelled';
+      diagnosis: string;
+      /** True when no version of the app is left serving (the app is then `failed`). */
+      nothingServing?: boolean;
+    };
+
+export function shortId(id: string): string {
+  return id.replace(/-/g, '').slice(0, 12);
+}
+
+export function containerName(app: string, deploymentId: string): string {
+  return `slipway-${app}-${shortId(deploymentId)}`;
+}
+
+export function imageRef(app: string, deploymentId: string): string {
+  return `slipway/${app}:${shortId(deploymentId)}`;
+}

@@ -1,0 +1,49 @@
+import { SlipwayStore } from '../database/SlipwayStore';
+
+/**
+ * A deployment's log. Lines go to the database as they happen; every known secret value is
+ * masked first, so env values never reach the log even if a build prints them.
+ */
+export class JobLog {
+  private readonly secrets: string[];
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: SlipwayStore,
+    private readonly deploymentId: string,
+    secrets: string[] = [],
+  ) {
+    // Very short values would mask ordinary text; they are also not secrets worth the name.
+    this.secrets = secrets
+      .filter(s => s.length >= 3)
+      .sort((a, b) => b.length - a.length);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join('***');
+    return out;
+  }
+
+  /** A step of the job, as the user reads it. */
+  step(message: string): Promise<void> {
+    return this.write('system', message);
+  }
+
+  output(stream: 'stdout' | 'stderr', line: string): void {
+    void this.write(stream, line);
+  }
+
+  /** Writes are chained so lines keep their order even when output arrives in bursts. */
+  write(stream: 'system' | 'stdout' | 'stderr', line: string): Promise<void> {
+    const redacted = this.redact(line);
+    this.pending = this.pending
+      .then(() => this.store.appendLog(this.deploymentId, stream, redacted))
+      .catch(() => undefined);
+    return this.pending;
+  }
+
+  flush(): Promise<void> {
+    return this.pending;
+  }
+}

@@ -1,0 +1,422 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import {
+  App,
+  Deployment,
+  DeploymentKind,
+  ValidDeployRequest,
+} from '@slipway/plugin-slipway-common';
+import {
+  dockerRemoveContainer,
+  dockerStart,
+  HostConnection,
+} from '@slipway/plugin-slipway-node';
+import { SlipwayStore } from '../database/SlipwayStore';
+import { HostRegistry } from '../hosts/HostRegistry';
+import { probeHttp } from '../health/probe';
+import { runDeployJob } from './deployJob';
+import { listAppContainers } from './hostState';
+import { JobContext, JobOutcome } from './JobContext';
+import { JobLog } from './JobLog';
+import { runDestroyJob, runRestartJob, runRollbackJob } from './operateJobs';
+import { DeploySettings } from './settings';
+
+const appLock = (app: string) => `app:${app}`;
+
+const ENDINGS = {
+  failed: 'Failed',
+  rolled_back: 'Rolled back',
+  cancelled: 'Cancelled',
+} as const;
+
+/**
+ * Starts, runs and finishes jobs. A job holds its app's lock from the request until its end,
+ * so a second job for the same app is a 409 naming the one in progress, while jobs of
+ * different apps run side by side. Jobs run in the background; the caller gets the deployment
+ * record at once and follows its log.
+ */
+export class JobRunner {
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly jobs = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: SlipwayStore,
+    private readonly hosts: HostRegistry,
+    private readonly settings: DeploySettings,
+    private readonly logger: LoggerService,
+  ) {}
+
+  async deploy(
+    request: ValidDeployRequest,
+    initiator: string | null,
+  ): Promise<Deployment> {
+    this.hosts.requireForRequest(request.host);
+    const existing = await this.store.getApp(request.name);
+    if (existing && !existing.destroyedAt && existing.host !== request.host) {
+      throw new ConflictError(
+        `App "${request.name}" runs on host ${existing.host}; destroy it there before deploying it to ${request.host}`,
+      );
+    }
+    return this.start(request.name, 'deploy', initiator, async holder => {
+      const app = await this.store.upsertAppForDeploy({
+        name: request.name,
+        host: request.host,
+        repo: request.repo,
+        ref: request.ref ?? null,
+        port: request.port,
+        containerPort: request.container_port,
+        healthPath: request.health_path,
+        envNames: Object.keys(request.env).sort(),
+        initiator,
+      });
+      const { env, ...withoutEnv } = request;
+      const deployment = await this.store.createDeployment({
+        id: holder,
+        app: app.name,
+        kind: 'deploy',
+        initiator,
+        request: { ...withoutEnv, envNames: Object.keys(env).sort() },
+      });
+      return {
+        deployment,
+        secrets: Object.values(env),
+        work: ctx => runDeployJob(ctx, request),
+      };
+    });
+  }
+
+  async rollback(
+    appName: string,
+    initiator: string | null,
+    toDeploymentId?: string,
+  ): Promise<Deployment> {
+    const app = await this.liveApp(appName);
+    const history = await this.store.listDeployments(appName, 200);
+    const target = toDeploymentId
+      ? history.find(d => d.id === toDeploymentId)
+      : history.find(
+          d =>
+            d.status === 'succeeded' &&
+            d.image &&
+            d.id !== app.currentDeploymentId &&
+            d.kind !== 'destroy',
+        );
+    if (!target) {
+      throw new ConflictError(
+        toDeploymentId
+          ? `App "${appName}" has no deployment ${toDeploymentId}`
+          : `App "${appName}" has no earlier successful deployment to roll back to`,
+      );
+    }
+    if (!target.image || !target.commitSha || target.status !== 'succeeded') {
+      throw new ConflictError(
+        `Deployment ${target.id} did not succeed with an image, so it cannot be rolled back to`,
+      );
+    }
+    return this.start(appName, 'rollback', initiator, async holder => ({
+      deployment: await this.store.createDeployment({
+        id: holder,
+        app: appName,
+        kind: 'rollback',
+        initiator,
+        request: { rollbackTo: target.id },
+        image: target.image,
+        commitSha: target.commitSha,
+      }),
+      secrets: [],
+      work: ctx =>
+        runRollbackJob(ctx, {
+          image: target.image!,
+          commit: target.commitSha!,
+          fromDeployment: target.id,
+        }),
+    }));
+  }
+
+  async restart(
+    appName: string,
+    initiator: string | null,
+  ): Promise<Deployment> {
+    await this.liveApp(appName);
+    return this.simpleJob(appName, 'restart', initiator, runRestartJob);
+  }
+
+  async destroy(
+    appName: string,
+    initiator: string | null,
+  ): Promise<Deployment> {
+    await this.liveApp(appName);
+    return this.simpleJob(appName, 'destroy', initiator, runDestroyJob);
+  }
+
+  /** Cancels a running job: its remote command is killed and the previous version restored. */
+  cancel(deploymentId: string): boolean {
+    const controller = this.controllers.get(deploymentId);
+    if (!controller) return false;
+    controller.abort(new Error('cancelled'));
+    return true;
+  }
+
+  /** Resolves when the job has finished (for tests and graceful shutdown). */
+  async waitFor(deploymentId: string): Promise<void> {
+    await this.jobs.get(deploymentId);
+  }
+
+  async shutdown(): Promise<void> {
+    for (const controller of this.controllers.values())
+      controller.abort(new Error('backend shutting down'));
+    await Promise.allSettled(this.jobs.values());
+  }
+
+  private async liveApp(name: string): Promise<App> {
+    const app = await this.store.requireApp(name);
+    if (app.destroyedAt)
+      throw new ConflictError(
+        `App "${name}" was destroyed; deploy it again first`,
+      );
+    return app;
+  }
+
+  private simpleJob(
+    appName: string,
+    kind: DeploymentKind,
+    initiator: string | null,
+    work: (ctx: JobContext) => Promise<JobOutcome>,
+  ): Promise<Deployment> {
+    return this.start(appName, kind, initiator, async holder => ({
+      deployment: await this.store.createDeployment({
+        id: holder,
+        app: appName,
+        kind,
+        initiator,
+        request: {},
+      }),
+      secrets: [],
+      work,
+    }));
+  }
+
+  private async start(
+    appName: string,
+    kind: DeploymentKind,
+    _initiator: string | null,
+    prepare: (holder: string) => Promise<{
+      deployment: Deployment;
+      secrets: string[];
+      work: (ctx: JobContext) => Promise<JobOutcome>;
+    }>,
+  ): Promise<Deployment> {
+    const holder = crypto.randomUUID();
+    if (!(await this.store.tryLock(appLock(appName), holder))) {
+      // The lock holder is the running job's deployment id (its row may be a moment behind).
+      const running = await this.store.lockHolder(appLock(appName));
+      const other = running
+        ? await this.store.getDeployment(running)
+        : undefined;
+      throw new ConflictError(
+        other
+          ? `App "${appName}" already has a ${
+              other.kind
+            } in progress: deployment ${other.id} (${other.status}, started ${
+              other.startedAt ?? other.createdAt
+            })`
+          : `App "${appName}" already has a job in progress: deployment ${
+              running ?? 'unknown'
+            }`,
+      );
+    }
+    let prepared;
+    try {
+      prepared = await prepare(holder);
+    } catch (error) {
+      await this.store.unlock(appLock(appName), holder);
+      throw error;
+    }
+    const { deployment, secrets, work } = prepared;
+    const controller = new AbortController();
+    this.controllers.set(deployment.id, controller);
+    const job = this.run(deployment, secrets, work, controller.signal).finally(
+      async () => {
+        this.controllers.delete(deployment.id);
+        this.jobs.delete(deployment.id);
+        await this.store.unlock(appLock(appName), holder);
+      },
+    );
+    this.jobs.set(deployment.id, job);
+    this.logger.info(`Started ${kind} ${deployment.id} of app ${appName}`);
+    return deployment;
+  }
+
+  private async run(
+    deployment: Deployment,
+    secrets: string[],
+    work: (ctx: JobContext) => Promise<JobOutcome>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const log = new JobLog(this.store, deployment.id, secrets);
+    let conn: HostConnection | undefined;
+    let outcome: JobOutcome;
+    let app = await this.store.requireApp(deployment.app);
+    try {
+      await this.store.setDeploymentStatus(deployment.id, 'in_progress');
+      await log.step(
+        `${deployment.kind} ${deployment.id} of ${app.name} started by ${
+          deployment.initiator ?? 'unknown'
+        }`,
+      );
+      await log.step(`Connecting to host ${app.host}`);
+      conn = await this.hosts.connect(app.host);
+      outcome = await work({
+        store: this.store,
+        hosts: this.hosts,
+        settings: this.settings,
+        deployment,
+        app,
+        conn,
+        log,
+        signal,
+      });
+    } catch (error) {
+      const message = log.redact((error as Error).message ?? String(error));
+      outcome = signal.aborted
+        ? { status: 'cancelled', diagnosis: `cancelled: ${message}` }
+        : { status: 'failed', diagnosis: message };
+    } finally {
+      await conn?.close().catch(() => undefined);
+    }
+    app = await this.store.requireApp(deployment.app);
+    await this.finish(deployment, app, outcome, log);
+  }
+
+  private async finish(
+    deployment: Deployment,
+    app: App,
+    outcome: JobOutcome,
+    log: JobLog,
+  ): Promise<void> {
+    try {
+      if (outcome.status === 'succeeded') {
+        await log.step(`Succeeded: ${outcome.summary}`);
+        await this.store.setDeploymentStatus(deployment.id, 'succeeded');
+        if (deployment.kind === 'destroy') {
+          await this.store.markDestroyed(app.name);
+        } else {
+          if (deployment.kind !== 'restart')
+            await this.store.setCurrentDeployment(app.name, deployment.id);
+          await this.store.transitionApp(
+            app.name,
+            'running',
+            `${deployment.kind} ${deployment.id} healthy: ${outcome.summary}`,
+            deployment.id,
+          );
+        }
+      } else {
+        await log.step(`${ENDINGS[outcome.status]}: ${outcome.diagnosis}`);
+        await this.store.setDeploymentStatus(
+          deployment.id,
+          outcome.status,
+          outcome.diagnosis,
+        );
+        const noneServing = outcome.nothingServing || app.state === 'pending';
+        if (
+          noneServing &&
+          deployment.kind !== 'destroy' &&
+          app.state !== 'failed'
+        ) {
+          await this.store.transitionApp(
+            app.name,
+            'failed',
+            `${deployment.kind} ${deployment.id} ${outcome.status}: ${
+              outcome.diagnosis.split('\n')[0]
+            }`,
+            deployment.id,
+          );
+        }
+      }
+    } catch (error) {
+      this.logger.error(
+        `Could not record the end of deployment ${deployment.id}: ${error}`,
+      );
+    } finally {
+      await log.flush();
+    }
+  }
+
+  /**
+   * After a restart, deployments left `queued` or `in_progress` are settled from the host's
+   * real containers (found by their labels), and their locks released.
+   */
+  async reconcile(): Promise<void> {
+    for (const deployment of await this.store.listUnfinishedDeployments()) {
+      if (this.controllers.has(deployment.id)) continue;
+      const app = await this.store.requireApp(deployment.app);
+      const log = new JobLog(this.store, deployment.id);
+      let diagnosis = 'the backend restarted during this job';
+      let succeeded = false;
+      let conn: HostConnection | undefined;
+      try {
+        conn = await this.hosts.connect(app.host);
+        const containers = await listAppContainers(conn, app.name);
+        const mine = containers.find(c => c.deployment === deployment.id);
+        const probe = mine?.running
+          ? await probeHttp(
+              {
+                address: this.hosts.probeAddress(app.host),
+                port: app.port,
+                path: app.healthPath,
+              },
+              this.settings.healthGate.probeTimeoutMs,
+            )
+          : undefined;
+        if (mine && probe?.ok && deployment.kind !== 'destroy') {
+          succeeded = true;
+          for (const other of containers.filter(c => c.id !== mine.id)) {
+            await conn.exec(dockerRemoveContainer(other.id), {
+              allowFailure: true,
+            });
+          }
+        } else {
+          if (mine && deployment.kind === 'deploy') {
+            await conn.exec(dockerRemoveContainer(mine.id), {
+              allowFailure: true,
+            });
+          }
+          const serving = containers.find(c => c.running && c.id !== mine?.id);
+          const previous = containers.find(
+            c => c.deployment === app.currentDeploymentId && c.id !== mine?.id,
+          );
+          if (!serving && previous) {
+            await conn.exec(dockerStart(previous.id), { allowFailure: true });
+            diagnosis += `; restored the previous container ${previous.name}`;
+          }
+        }
+      } catch (error) {
+        diagnosis += `; could not read host ${app.host}: ${
+          (error as Error).message
+        }`;
+      } finally {
+        await conn?.close().catch(() => undefined);
+      }
+      await log.step(
+        `Reconciled after a backend restart: ${
+          succeeded ? 'the new container is running and healthy' : diagnosis
+        }`,
+      );
+      if (deployment.status === 'queued')
+        await this.store.setDeploymentStatus(deployment.id, 'in_progress');
+      await this.finish(
+        deployment,
+        app,
+        succeeded
+          ? {
+              status: 'succeeded',
+              summary: 'reconciled after a backend restart',
+            }
+          : { status: 'failed', diagnosis },
+        log,
+      );
+      await this.store.unlock(appLock(app.name), deployment.id);
+    }
+    await this.store.releaseStaleLocks();
+  }
+}

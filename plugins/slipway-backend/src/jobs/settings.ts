@@ -1,0 +1,57 @@
+import { Config } from '@backstage/config';
+
+/**
+ * Deploy and health defaults. The health gate probes right after the swap and then with a
+ * short backoff (250 ms doubling to 1 s, Kamal's interval), each probe with a 5 s timeout
+ * (Kamal's), until a 60 s deadline: twice Dokku's 30 s, since JVM and Rails apps often need
+ * more, while a crashed container is caught at once by inspecting it after each failure.
+ */
+export type DeploySettings = {
+  healthGate: {
+    initialIntervalMs: number;
+    maxIntervalMs: number;
+    probeTimeoutMs: number;
+    deadlineMs: number;
+  };
+  /** Images kept per app (the current one included), for rollback. */
+  keepImages: number;
+  /** Build folder on hosts: relative to the SSH user's home, or absolute. */
+  workDir: string;
+  commandTimeoutMs: number;
+  buildTimeoutMs: number;
+  monitor: {
+    intervalSeconds: number;
+    probeTimeoutMs: number;
+    failureThreshold: number;
+    concurrency: number;
+    retentionHours: number;
+  };
+};
+
+export function readDeploySettings(config: Config): DeploySettings {
+  const c = config.getOptionalConfig('slipway.deploy');
+  const m = config.getOptionalConfig('slipway.health');
+  return {
+    healthGate: {
+      initialIntervalMs:
+        c?.getOptionalNumber('healthGate.initialIntervalMs') ?? 250,
+      maxIntervalMs: c?.getOptionalNumber('healthGate.intervalMs') ?? 1000,
+      probeTimeoutMs: c?.getOptionalNumber('healthGate.probeTimeoutMs') ?? 5000,
+      deadlineMs:
+        (c?.getOptionalNumber('healthGate.deadlineSeconds') ?? 60) * 1000,
+    },
+    keepImages: Math.max(2, c?.getOptionalNumber('keepImages') ?? 3),
+    workDir: c?.getOptionalString('workDir') ?? '.slipway',
+    commandTimeoutMs:
+      (c?.getOptionalNumber('commandTimeoutSeconds') ?? 120) * 1000,
+    buildTimeoutMs:
+      (c?.getOptionalNumber('buildTimeoutSeconds') ?? 1200) * 1000,
+    monitor: {
+      intervalSeconds: m?.getOptionalNumber('intervalSeconds') ?? 10,
+      probeTimeoutMs: m?.getOptionalNumber('probeTimeoutMs') ?? 5000,
+      failureThreshold: m?.getOptionalNumber('failureThreshold') ?? 3,
+      concurrency: m?.getOptionalNumber('concurrency') ?? 8,
+      retentionHours: m?.getOptionalNumber('retentionHours') ?? 24 * 7,
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import {
+  dockerLogsTail,
+  dockerRemoveContainer,
+  dockerRemoveImages,
+  dockerRun,
+  dockerStart,
+  dockerStop,
+  envFileContent,
+} from '@slipway/plugin-slipway-node';
+import { containerName, JobContext, JobOutcome } from './JobContext';
+import { waitUntilHealthy } from './healthGate';
+import {
+  inspectContainerState,
+  listAppContainers,
+  listAppImages,
+} from './hostState';
+
+/** How many of the new container's last log lines go into a failed deployment's log. */
+const LOG_TAIL_LINES = 20;
+
+/**
+ * Replaces the app's running container with one from `image` and proves it healthy. The old
+ * container is stopped (it holds the host port) but kept until the new one passes the health
+ * gate; on failure the new one is removed and the old one started again.
+ */
+export async function swapAndGate(
+  ctx: JobContext,
+  opts: { image: string; commit: string; env: Record<string, string> },
+): Promise<JobOutcome> {
+  const { conn, log, app, deployment, settings } = ctx;
+  const name = containerName(app.name, deployment.id);
+  const previous = (await listAppContainers(conn, app.name)).filter(
+    c => c.running && c.name !== name,
+  );
+
+  for (const old of previous) {
+    await log.step(
+      `Stopping the previous container ${old.name} (it holds port ${app.port})`,
+    );
+    await conn.exec(dockerStop(old.id), { signal: ctx.signal });
+  }
+
+  const restorePrevious = async (why: string): Promise<JobOutcome> => {
+    await log.step(`Removing the new container ${name}`);
+    await conn.exec(dockerRemoveContainer(name), { allowFailure: true });
+    if (previous.length === 0) {
+      return { status: 'failed', diagnosis: why, nothingServing: true };
+    }
+    for (const old of previous) {
+      await log.step(
+        `Rolling back: starting the previous container ${old.name} again`,
+      );
+      await conn.exec(dockerStart(old.id), { allowFailure: true });
+    }
+    return {
+      status: 'rolled_back',
+      diagnosis: `${why}; the previous version (${previous[0].name}) is serving again`,
+    };
+  };
+
+  try {
+    await log.step(
+      `Starting ${name} from ${opts.image} on port ${app.port} -> ${app.containerPort} (restart policy unless-stopped)`,
+    );
+    await conn.exec(
+      dockerRun({
+        name,
+        image: opts.image,
+        hostPort: app.port,
+        containerPort: app.containerPort,
+        labels: {
+          app: app.name,
+          deployment: deployment.id,
+          commit: opts.commit,
+        },
+        envFromStdin: true,
+      }),
+      { stdin: envFileContent(opts.env), signal: ctx.signal },
+    );
+    await ctx.store.updateDeployment(deployment.id, { container: name });
+  } catch (error) {
+    return restorePrevious(
+      `the container did not start: ${(error as Error).message}`,
+    );
+  }
+
+  const address = ctx.hosts.probeAddress(app.host);
+  await log.step(
+    `Health gate: GET http://${address}:${app.port}${app.healthPath}, up to ${
+      settings.healthGate.deadlineMs / 1000
+    } s, ${settings.healthGate.probeTimeoutMs / 1000} s per probe`,
+  );
+  let gate;
+  try {
+    gate = await waitUntilHealthy({
+      target: { address, port: app.port, path: app.healthPath },
+      settings: settings.healthGate,
+      signal: ctx.signal,
+      inspect: () => inspectContainerState(conn, name),
+      onAttempt: (attempt, result) => {
+        if (!result.ok) void log.step(`Probe ${attempt}: ${result.error}`);
+      },
+    });
+  } catch (error) {
+    if (ctx.signal.aborted) {
+      const outcome = await restorePrevious('cancelled during the health gate');
+      return { ...outcome, status: 'cancelled' } as JobOutcome;
+    }
+    throw error;
+  }
+
+  if (!gate.ok) {
+    await log.step(
+      `Unhealthy: ${gate.diagnosis}. Last ${LOG_TAIL_LINES} lines of the container's output:`,
+    );
+    const tail = await conn.exec(dockerLogsTail(name, LOG_TAIL_LINES), {
+      allowFailure: true,
+    });
+    const lines = `${tail.stdout}${tail.stderr}`.split('\n').filter(Boolean);
+    for (const line of lines) log.output('stdout', line);
+    const withLogs = lines.length
+      ? `${gate.diagnosis}\nlast output:\n${lines
+          .slice(-LOG_TAIL_LINES)
+          .join('\n')}`
+      : gate.diagnosis;
+    return restorePrevious(log.redact(withLogs));
+  }
+
+  await log.step(
+    `Healthy after ${gate.attempts} probe(s): GET ${app.healthPath} returned ${gate.probe.httpStatus} in ${gate.probe.latencyMs} ms`,
+  );
+  // Stopped leftovers of earlier failed versions go too: containers are cheap to recreate
+  // from the kept images, and a stale one would confuse reading the host's state back.
+  for (const old of (await listAppContainers(conn, app.name)).filter(
+    c => c.name !== name,
+  )) {
+    await log.step(
+      `Removing the previous container ${old.name} (its image is kept for rollback)`,
+    );
+    await conn.exec(dockerRemoveContainer(old.id), { allowFailure: true });
+  }
+  await pruneImages(ctx, opts.image);
+  return {
+    status: 'succeeded',
+    summary: `GET ${app.healthPath} returned ${gate.probe.httpStatus} in ${gate.probe.latencyMs} ms`,
+  };
+}
+
+/** Keeps the newest `keepImages` images of the app (the running one always), removes the rest. */
+export async function pruneImages(
+  ctx: JobContext,
+  currentImage: string,
+): Promise<void> {
+  const images = await listAppImages(ctx.conn, ctx.app.name);
+  const keep = new Set([
+    currentImage,
+    ...images.slice(0, ctx.settings.keepImages).map(i => i.ref),
+  ]);
+  const remove = images.filter(i => !keep.has(i.ref)).map(i => i.ref);
+  if (remove.length) {
+    await ctx.log.step(
+      `Removing ${remove.length} old image(s) beyond the ${
+        ctx.settings.keepImages
+      } kept: ${remove.join(', ')}`,
+    );
+    await ctx.conn.exec(dockerRemoveImages(remove), { allowFailure: true });
+  }
+}

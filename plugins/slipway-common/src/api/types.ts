@@ -1,0 +1,63 @@
+import { AppState, DeploymentStatus } from '../states';
+
+/** What the API says about an app (`GET /apps`, `GET /apps/:name/status`). */
+export type App = {
+  name: string;
+  host: string;
+  state: AppState;
+  stateReason: string | null;
+  stateChangedAt: string;
+  repo: string;
+  ref: string | null;
+  port: number;
+  containerPort: number;
+  healthPath: string;
+  /** Names only: values are never stored or returned. */
+  envNames: string[];
+  currentDeploymentId: string | null;
+  consecutiveFailures: number;
+  initiator: string | null;
+  destroyedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type DeploymentKind = 'deploy' | 'rollback' | 'restart' | 'destroy';
+
+export type Deployment = {
+  id: string;
+  app: string;
+  kind: DeploymentKind;
+  status: DeploymentStatus;
+  commitSha: string | null;
+  image: string | null;
+  container: string | null;
+  initiator: string | null;
+  diagnosis: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+export type DeploymentLogLine = {
+  id: number;
+  stream: 'system' | 'stdout' | 'stderr';
+  line: string;
+  createdAt: string;
+};
+
+export type HealthSample = {
+  ok: boolean;
+  latencyMs: number | null;
+  httpStatus: number | null;
+  error: string | null;
+  checkedAt: string;
+};
+
+export type AppTransition = {
+  from: AppState | null;
+  to: AppState;
+  reason: string;
+  deploymentId: string | null;
+  at: string;
+};
