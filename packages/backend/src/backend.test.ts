@@ -1,98 +1,14 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, waitFor } from '@slipway/test-harness';
-
-/**
- * Boots the real portal backend (src/index.ts with the repo's app-config.yaml), as
- * `./dev start` does, on a free port with its SQLite files in a temporary folder.
- */
-const ROOT = path.resolve(__dirname, '../../..');
-const NODE_TRANSFORM = require.resolve(
-  '@backstage/cli-node/config/nodeTransform.cjs',
-);
-
-type Running = { child: ChildProcess; baseUrl: string; output: () => string };
-
-async function startBackend(port: number, dataDir: string): Promise<Running> {
-  const override = path.join(dataDir, 'app-config.test.yaml');
-  fs.writeFileSync(
-    override,
-    [
-      'backend:',
-      `  baseUrl: http://localhost:${port}`,
-      `  listen: { port: ${port}, host: 127.0.0.1 }`,
-      '  database:',
-      '    client: better-sqlite3',
-      `    connection: { directory: ${JSON.stringify(
-        path.join(dataDir, 'sqlite'),
-      )} }`,
-      '',
-    ].join('\n'),
-  );
-  let output = '';
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      NODE_TRANSFORM,
-      'src/index.ts',
-      '--config',
-      path.join(ROOT, 'app-config.yaml'),
-      '--config',
-      override,
-    ],
-    {
-      cwd: path.join(ROOT, 'packages/backend'),
-      env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout!.on('data', d => (output += d));
-  child.stderr!.on('data', d => (output += d));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor(
-    'the backend to answer /api/slipway/health',
-    async () => {
-      if (child.exitCode !== null)
-        throw new Error(`backend exited with ${child.exitCode}:\n${output}`);
-      const res = await fetch(`${baseUrl}/api/slipway/health`);
-      return res.status === 200 ? true : undefined;
-    },
-    90_000,
-    500,
-  ).catch(error => {
-    child.kill('SIGKILL');
-    throw new Error(
-      `${error.message}\n--- backend output ---\n${output.slice(-4000)}`,
-    );
-  });
-  return { child, baseUrl, output: () => output };
-}
-
-async function stopBackend(running: Running) {
-  if (running.child.exitCode !== null) return;
-  const exited = new Promise(resolve => running.child.once('exit', resolve));
-  running.child.kill('SIGTERM');
-  await Promise.race([exited, new Promise(r => setTimeout(r, 15_000))]);
-  if (running.child.exitCode === null) running.child.kill('SIGKILL');
-}
-
-async function guestToken(baseUrl: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
-    headers: { 'x-requested-with': 'XMLHttpRequest' },
-  });
-  expect(res.status).toBe(200);
-  const body = await res.json();
-  return body.backstageIdentity.token;
-}
+import { guestToken, RunningBackend, startBackend, stopBackend } from './__testUtils__/portal';
 
 describe('the Slipway portal backend', () => {
   const dataDir = fs.mkdtempSync(
     path.join(os.tmpdir(), 'slipway-backend-test-'),
   );
-  let running: Running | undefined;
+  let running: RunningBackend | undefined;
 
   afterAll(async () => {
     if (running) await stopBackend(running);
