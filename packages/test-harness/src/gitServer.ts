@@ -15,9 +15,23 @@ export type GitServer = {
   close(): Promise<void>;
 };
 
-export async function startGitServer(): Promise<GitServer> {
+export async function startGitServer(
+  options: { basicAuth?: { user: string; password: string } } = {},
+): Promise<GitServer> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-git-'));
+  const expected = options.basicAuth
+    ? `Basic ${Buffer.from(
+        `${options.basicAuth.user}:${options.basicAuth.password}`,
+      ).toString('base64')}`
+    : undefined;
   const server = http.createServer((req, res) => {
+    // A private repository: Git asks again with credentials after a 401, as with a Git host.
+    if (expected && req.headers.authorization !== expected) {
+      res
+        .writeHead(401, { 'WWW-Authenticate': 'Basic realm="slipway-test"' })
+        .end();
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
     if (

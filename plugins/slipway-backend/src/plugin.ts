@@ -8,6 +8,7 @@ import { SlipwayStore } from './database/SlipwayStore';
 import { HealthMonitor } from './health/HealthMonitor';
 import { readConfiguredHosts, toPublicHost } from './hosts/configuredHosts';
 import { HostRegistry } from './hosts/HostRegistry';
+import { GitCredentials } from './jobs/gitCredentials';
 import { JobRunner } from './jobs/JobRunner';
 import { readDeploySettings } from './jobs/settings';
 import { createRouter } from './router';
@@ -65,7 +66,13 @@ export const slipwayPlugin = createBackendPlugin({
           );
         }
 
-        const runner = new JobRunner(store, hosts, settings, logger);
+        const runner = new JobRunner(
+          store,
+          hosts,
+          settings,
+          logger,
+          GitCredentials.fromConfig(config),
+        );
         const monitor = new HealthMonitor(
           store,
           hosts,

@@ -13,6 +13,7 @@ import { SlipwayStore } from '../database/SlipwayStore';
 import { HealthMonitor } from '../health/HealthMonitor';
 import { readConfiguredHosts } from '../hosts/configuredHosts';
 import { HostRegistry } from '../hosts/HostRegistry';
+import { GitCredentials } from '../jobs/gitCredentials';
 import { JobRunner } from '../jobs/JobRunner';
 import { readDeploySettings } from '../jobs/settings';
 import { createRouter } from '../router';
@@ -24,11 +25,12 @@ import { createRouter } from '../router';
  */
 export async function createSlipwayFixture(
   knex: Knex,
-  opts: { deny?: boolean; config?: object } = {},
+  opts: { deny?: boolean; config?: object; integrations?: object } = {},
 ) {
   const harness = getHarness();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-work-'));
   const config = new ConfigReader({
+    integrations: opts.integrations ?? {},
     slipway: {
       hosts: [
         {
@@ -64,7 +66,13 @@ export async function createSlipwayFixture(
     })),
   );
   const hosts = new HostRegistry(configured, logger, settings.commandTimeoutMs);
-  const runner = new JobRunner(store, hosts, settings, logger);
+  const runner = new JobRunner(
+    store,
+    hosts,
+    settings,
+    logger,
+    GitCredentials.fromConfig(config),
+  );
   const monitor = new HealthMonitor(store, hosts, settings.monitor, logger);
   const router = await createRouter({
     logger,

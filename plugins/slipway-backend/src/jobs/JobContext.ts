@@ -2,6 +2,7 @@ import { App, Deployment } from '@slipway/plugin-slipway-common';
 import { HostConnection } from '@slipway/plugin-slipway-node';
 import { SlipwayStore } from '../database/SlipwayStore';
 import { HostRegistry } from '../hosts/HostRegistry';
+import { GitAuth } from './gitCredentials';
 import { JobLog } from './JobLog';
 import { DeploySettings } from './settings';
 
@@ -15,6 +16,8 @@ export type JobContext = {
   conn: HostConnection;
   log: JobLog;
   signal: AbortSignal;
+  /** For a private repo: the Authorization header git sends (from the integrations config). */
+  gitAuth?: GitAuth;
 };
 
 /** A job's end: the deployment status and, for failures, the diagnosis in plain words. */

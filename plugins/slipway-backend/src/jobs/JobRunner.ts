@@ -17,6 +17,7 @@ import { probeHttp } from '../health/probe';
 import { runDeployJob } from './deployJob';
 import { listAppContainers } from './hostState';
 import { JobContext, JobOutcome } from './JobContext';
+import { GitAuth, GitCredentials } from './gitCredentials';
 import { JobLog } from './JobLog';
 import { runDestroyJob, runRestartJob, runRollbackJob } from './operateJobs';
 import { DeploySettings } from './settings';
@@ -44,6 +45,7 @@ export class JobRunner {
     private readonly hosts: HostRegistry,
     private readonly settings: DeploySettings,
     private readonly logger: LoggerService,
+    private readonly gitCredentials?: GitCredentials,
   ) {}
 
   async deploy(
@@ -77,10 +79,12 @@ export class JobRunner {
         initiator,
         request: { ...withoutEnv, envNames: Object.keys(env).sort() },
       });
+      const gitAuth = this.gitCredentials?.forRepo(request.repo);
       return {
         deployment,
-        secrets: Object.values(env),
-        work: ctx => runDeployJob(ctx, request),
+        secrets: [...Object.values(env), ...(gitAuth?.secrets ?? [])],
+        gitAuth,
+        work: (ctx: JobContext) => runDeployJob(ctx, request),
       };
     });
   }
@@ -203,6 +207,7 @@ export class JobRunner {
     prepare: (holder: string) => Promise<{
       deployment: Deployment;
       secrets: string[];
+      gitAuth?: GitAuth;
       work: (ctx: JobContext) => Promise<JobOutcome>;
     }>,
   ): Promise<Deployment> {
@@ -232,16 +237,20 @@ export class JobRunner {
       await this.store.unlock(appLock(appName), holder);
       throw error;
     }
-    const { deployment, secrets, work } = prepared;
+    const { deployment, secrets, work, gitAuth } = prepared;
     const controller = new AbortController();
     this.controllers.set(deployment.id, controller);
-    const job = this.run(deployment, secrets, work, controller.signal).finally(
-      async () => {
-        this.controllers.delete(deployment.id);
-        this.jobs.delete(deployment.id);
-        await this.store.unlock(appLock(appName), holder);
-      },
-    );
+    const job = this.run(
+      deployment,
+      secrets,
+      work,
+      controller.signal,
+      gitAuth,
+    ).finally(async () => {
+      this.controllers.delete(deployment.id);
+      this.jobs.delete(deployment.id);
+      await this.store.unlock(appLock(appName), holder);
+    });
     this.jobs.set(deployment.id, job);
     this.logger.info(`Started ${kind} ${deployment.id} of app ${appName}`);
     return deployment;
@@ -252,6 +261,7 @@ export class JobRunner {
     secrets: string[],
     work: (ctx: JobContext) => Promise<JobOutcome>,
     signal: AbortSignal,
+    gitAuth?: GitAuth,
   ): Promise<void> {
     const log = new JobLog(this.store, deployment.id, secrets);
     let conn: HostConnection | undefined;
@@ -275,6 +285,7 @@ export class JobRunner {
         conn,
         log,
         signal,
+        gitAuth,
       });
     } catch (error) {
       const message = log.redact((error as Error).message ?? String(error));

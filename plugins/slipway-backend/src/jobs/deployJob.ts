@@ -5,6 +5,7 @@ import {
   gitRevParseHead,
   makeDirectory,
   removeDirectory,
+  withGitAuthFromStdin,
 } from '@slipway/plugin-slipway-node';
 import path from 'node:path';
 import { imageRef, JobContext, JobOutcome, shortId } from './JobContext';
@@ -41,9 +42,12 @@ export async function runDeployJob(
       signal: ctx.signal,
     });
     await conn.exec(removeDirectory(dir), { signal: ctx.signal });
+    const clone = gitClone({ repo: request.repo, dir, ref: request.ref });
     await conn.exec(
-      gitClone({ repo: request.repo, dir, ref: request.ref }),
-      streamed,
+      ctx.gitAuth ? withGitAuthFromStdin(clone) : clone,
+      ctx.gitAuth
+        ? { ...streamed, stdin: `${ctx.gitAuth.header}\n` }
+        : streamed,
     );
     const commit = (
       await conn.exec(gitRevParseHead(dir), { signal: ctx.signal })

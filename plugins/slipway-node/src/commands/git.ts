@@ -37,3 +37,16 @@ export function gitClone(opts: {
 export function gitRevParseHead(dir: string): Command {
   return ['git', '-C', dir, 'rev-parse', '--verify', 'HEAD^{commit}'];
 }
+
+/**
+ * Runs a git command with an HTTP `Authorization` header read from stdin and handed to git
+ * through GIT_CONFIG_* environment variables (git 2.31+): the credential never appears in argv,
+ * so not in `ps` on the host, nor in any log. The script text is constant; the command travels
+ * as positional parameters.
+ */
+export const GIT_AUTH_FROM_STDIN =
+  'IFS= read -r h; GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.extraHeader GIT_CONFIG_VALUE_0="$h" exec "$@"';
+
+export function withGitAuthFromStdin(command: Command): Command {
+  return ['sh', '-c', GIT_AUTH_FROM_STDIN, 'sh', ...command];
+}
