@@ -84,6 +84,13 @@ describe('LocalConnection', () => {
     );
   });
 
+  it('gives stdin as a pipe that can be opened by name, as docker --env-file /dev/stdin does', async () => {
+    const result = await connection.exec(['sh', '-c', 'cat /dev/stdin'], {
+      stdin: 'A=1\n',
+    });
+    expect(result.stdout).toBe('A=1\n');
+  });
+
   it('rejects a non-zero exit with the code and last lines, without stdin content', async () => {
     const secret = `API_KEY=${randomUUID()}`;
     const error = await connection

@@ -43,7 +43,12 @@ export class LocalConnection implements HostConnection {
       options,
       this.options.commandTimeoutMs,
       async events => {
-        const commandLine = toShell(command);
+        // Node gives a child a socket, not a pipe, as stdin, and `open("/dev/stdin")` fails on
+        // a socket (docker's `--env-file /dev/stdin`). `cat |` makes it a pipe, as over SSH.
+        const commandLine =
+          options.stdin === undefined
+            ? toShell(command)
+            : `cat | ${toShell(command)}`;
         if (this.closed) throw this.closedError();
         const entry: Running = { events };
         entry.proc = startLocal(this.host, commandLine, options.stdin, {

@@ -1,0 +1,64 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  createTestRepo,
+  freePort,
+  startGitServer,
+} from '@slipway/test-harness';
+import path from 'node:path';
+import request from 'supertest';
+import {
+  createSlipwayFixture,
+  finished,
+  uniqueSuffix,
+} from './__testUtils__/fixture';
+
+/** The embedded default host: the backend's own Docker, no SSH. */
+const EXAMPLES = path.resolve(__dirname, '../../../examples');
+
+describe('the local host', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+  it('deploys an app with the backend machine own Docker Engine', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const fixture = await createSlipwayFixture(knex, {
+      config: { hosts: [{ name: 'local', type: 'local' }] },
+    });
+    const git = await startGitServer();
+    const name = `local-${uniqueSuffix()}`;
+    try {
+      const repo = await createTestRepo(
+        git,
+        name,
+        path.join(EXAMPLES, 'hello-static'),
+      );
+      const port = await freePort();
+      const res = await request(fixture.app)
+        .post('/api/slipway/apps/deploy')
+        .send({
+          name,
+          repo: repo.url,
+          port,
+          container_port: 8080,
+          health_path: '/health',
+          host: 'local',
+        });
+      expect(res.status).toBe(202);
+      const deployment = await finished(fixture.store, res.body.deployment.id);
+      expect({
+        status: deployment.status,
+        diagnosis: deployment.diagnosis,
+      }).toEqual({
+        status: 'succeeded',
+        diagnosis: null,
+      });
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      const hosts = await request(fixture.app).get('/api/slipway/hosts');
+      expect(hosts.body.items).toEqual([
+        expect.objectContaining({ name: 'local', type: 'local' }),
+      ]);
+    } finally {
+      await fixture.cleanup([name]);
+      await git.close();
+    }
+  }, 120_000);
+});
