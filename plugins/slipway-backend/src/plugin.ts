@@ -12,7 +12,7 @@ import { GitCredentials } from './jobs/gitCredentials';
 import { JobRunner } from './jobs/JobRunner';
 import { readDeploySettings } from './jobs/settings';
 import { createRouter } from './router';
-import { readAllowedRepoHosts } from './service/repoPolicy';
+import { readPolicyConfig } from './policy/policy';
 
 /**
  * The Slipway backend plugin: its API lives under /api/slipway.
@@ -89,7 +89,7 @@ export const slipwayPlugin = createBackendPlugin({
             store,
             hosts,
             runner,
-            allowedRepoHosts: readAllowedRepoHosts(config),
+            policy: readPolicyConfig(config),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

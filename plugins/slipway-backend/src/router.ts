@@ -26,7 +26,11 @@ import { toPublicHost } from './hosts/configuredHosts';
 import { listAppContainers } from './jobs/hostState';
 import { JobRunner } from './jobs/JobRunner';
 import { Access, initiatorOf } from './service/access';
-import { checkRepoHost } from './service/repoPolicy';
+import {
+  evaluateDeployPolicy,
+  PolicyConfig,
+  policyErrorBody,
+} from './policy/policy';
 
 export type RouterOptions = {
   logger: LoggerService;
@@ -35,8 +39,8 @@ export type RouterOptions = {
   store: SlipwayStore;
   hosts: HostRegistry;
   runner: JobRunner;
-  /** Hosts repos may be cloned from. */
-  allowedRepoHosts: string[];
+  /** Platform rules checked before anything changes. */
+  policy: PolicyConfig;
   /** How often a followed deployment log looks for new lines. */
   followPollMs?: number;
 };
@@ -97,7 +101,11 @@ export async function createRouter(
         )}`,
       );
     }
-    checkRepoHost(parsed.data.repo, options.allowedRepoHosts);
+    const violations = evaluateDeployPolicy(options.policy, parsed.data);
+    if (violations.length) {
+      res.status(400).json(policyErrorBody(violations));
+      return;
+    }
     const deployment = await runner.deploy(
       parsed.data,
       initiatorOf(credentials),

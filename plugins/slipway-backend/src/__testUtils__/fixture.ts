@@ -16,6 +16,7 @@ import { HostRegistry } from '../hosts/HostRegistry';
 import { GitCredentials } from '../jobs/gitCredentials';
 import { JobRunner } from '../jobs/JobRunner';
 import { readDeploySettings } from '../jobs/settings';
+import { readPolicyConfig } from '../policy/policy';
 import { createRouter } from '../router';
 
 /**
@@ -83,7 +84,7 @@ export async function createSlipwayFixture(
     store,
     hosts,
     runner,
-    allowedRepoHosts: ['127.0.0.1'],
+    policy: readPolicyConfig(config),
     followPollMs: 50,
   });
   const middleware = MiddlewareFactory.create({ config, logger });
