@@ -73,6 +73,44 @@ export interface Config {
       /** Hours health samples are kept. Default 168. */
       retentionHours?: number;
     };
+    /** Platform rules checked before any change; a violation is a 400 listing every broken rule. */
+    policy?: {
+      /** AWS regions hosts may be provisioned in. */
+      allowedRegions?: string[];
+      /** EC2 instance types hosts may use. */
+      allowedInstanceTypes?: string[];
+      /** Most hosts one owner may have. */
+      maxHostsPerOwner?: number;
+      /** Tag keys every provisioned host must carry. */
+      requiredTags?: string[];
+      /** Host ports apps (and provisioned hosts' app port ranges) must lie within. */
+      allowedPortRange?: { from: number; to: number };
+      /** Hosts repos may be cloned from (overrides `slipway.repos.allowedHosts`). */
+      allowedRepoHosts?: string[];
+    };
+    /** Provisioning with Terraform or OpenTofu. */
+    iac?: {
+      /** The binary: `terraform` (default), `tofu`, or a path. */
+      binary?: string;
+      /** Folder for one working directory per host. Default `.data/iac` of the backend. */
+      workDir?: string;
+      /** The Terraform module instantiated for a host. Default: this repo's `terraform/modules/docker-host`. */
+      modulePath?: string;
+      /** `-backend-config` files passed to `init` (remote state). */
+      backendConfigFiles?: string[];
+      /** Public key installed for the deploy user on provisioned hosts. */
+      sshPublicKey?: string;
+      /**
+       * The matching private key, e.g. `${SLIPWAY_PROVISIONED_HOST_KEY}`.
+       * @visibility secret
+       */
+      sshPrivateKey?: string;
+      /**
+       * How a provisioned host's SSH host key is pinned: `output` (the module's `host_key`
+       * output, default) or `first-connection` (trust on first use, logged).
+       */
+      hostKeyPinning?: 'output' | 'first-connection';
+    };
     /** NATS JetStream for events; without it, events flow in-process. */
     nats?: {
       /** Comma-separated server URLs, e.g. nats://127.0.0.1:4222 */
