@@ -10,6 +10,10 @@ import { readConfiguredHosts, toPublicHost } from './hosts/configuredHosts';
 import { HostRegistry } from './hosts/HostRegistry';
 import { GitCredentials } from './jobs/gitCredentials';
 import { JobRunner } from './jobs/JobRunner';
+import { InfraStore } from './database/InfraStore';
+import { InfraRunner } from './infra/InfraRunner';
+import { readInfraSettings } from './infra/settings';
+import { TerraformRunner } from '@slipway/plugin-slipway-node';
 import { readDeploySettings } from './jobs/settings';
 import { createRouter } from './router';
 import { readPolicyConfig } from './policy/policy';
@@ -52,12 +56,7 @@ export const slipwayPlugin = createBackendPlugin({
           await applyDatabaseMigrations(knex);
         }
         const store = new SlipwayStore(knex);
-        const hosts = new HostRegistry(
-          configured,
-          logger,
-          settings.commandTimeoutMs,
-        );
-        await store.syncConfiguredHosts(configured.map(toPublicHost));
+        await store.syncConfiguredHosts(configured.map(h => toPublicHost(h)));
         for (const host of configured.filter(
           h => h.insecureSkipHostKeyVerification,
         )) {
@@ -66,6 +65,25 @@ export const slipwayPlugin = createBackendPlugin({
           );
         }
 
+        const infra = new InfraStore(knex);
+        const infraSettings = readInfraSettings(config);
+        const iacSecret = config.getOptionalString('slipway.iac.sshPrivateKey');
+        const hosts = new HostRegistry(
+          configured,
+          logger,
+          settings.commandTimeoutMs,
+          iacSecret,
+          infraSettings.hostKeyPinning === 'first-connection',
+        );
+        await hosts.refresh(infra);
+        const infraRunner = new InfraRunner(
+          infra,
+          store,
+          hosts,
+          new TerraformRunner({ binary: infraSettings.binary }),
+          infraSettings,
+          logger,
+        );
         const runner = new JobRunner(
           store,
           hosts,
@@ -90,6 +108,8 @@ export const slipwayPlugin = createBackendPlugin({
             hosts,
             runner,
             policy: readPolicyConfig(config),
+            infra,
+            infraRunner,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -104,7 +124,9 @@ export const slipwayPlugin = createBackendPlugin({
               ),
             );
         });
-        lifecycle.addShutdownHook(() => runner.shutdown());
+        lifecycle.addShutdownHook(async () => {
+          await Promise.all([runner.shutdown(), infraRunner.shutdown()]);
+        });
 
         await scheduler.scheduleTask({
           id: 'slipway-health-monitor',

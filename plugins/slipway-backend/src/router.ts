@@ -16,6 +16,9 @@ import {
   slipwayAppDestroyPermission,
   slipwayAppOperatePermission,
   slipwayAppReadPermission,
+  slipwayHostDestroyPermission,
+  slipwayHostProvisionPermission,
+  provisionRequestSchema,
 } from '@slipway/plugin-slipway-common';
 import { dockerLogsTail } from '@slipway/plugin-slipway-node';
 import express, { Request } from 'express';
@@ -26,8 +29,11 @@ import { toPublicHost } from './hosts/configuredHosts';
 import { listAppContainers } from './jobs/hostState';
 import { JobRunner } from './jobs/JobRunner';
 import { Access, initiatorOf } from './service/access';
+import { InfraStore } from './database/InfraStore';
+import { InfraRunner } from './infra/InfraRunner';
 import {
   evaluateDeployPolicy,
+  evaluateProvisionPolicy,
   PolicyConfig,
   policyErrorBody,
 } from './policy/policy';
@@ -41,6 +47,8 @@ export type RouterOptions = {
   runner: JobRunner;
   /** Platform rules checked before anything changes. */
   policy: PolicyConfig;
+  infra: InfraStore;
+  infraRunner: InfraRunner;
   /** How often a followed deployment log looks for new lines. */
   followPollMs?: number;
 };
@@ -55,11 +63,20 @@ function nameParam(req: Request): string {
   return result.data;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function idParam(req: Request): string {
   const id = req.params.id;
-  if (!/^[0-9a-f-]{36}$/.test(id))
-    throw new InputError('id: a deployment id is a UUID');
+  if (!UUID.test(id)) throw new InputError('id: a deployment id is a UUID');
   return id;
+}
+
+/** A query value that must be one plain integer (not an array, not `0x10`, not `1e2`). */
+function intQuery(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  return typeof value === 'string' && /^\d{1,9}$/.test(value)
+    ? Number(value)
+    : NaN;
 }
 
 function wantsStream(req: Request): boolean {
@@ -88,7 +105,96 @@ export async function createRouter(
 
   router.get('/hosts', async (req, res) => {
     await access.require(req, slipwayAppReadPermission);
-    res.json({ items: hosts.list().map(toPublicHost) });
+    await hosts.refresh(options.infra);
+    res.json({
+      items: hosts.list().map(h => toPublicHost(h, hosts.sourceOf(h.name))),
+    });
+  });
+
+  router.get('/hosts/:name', async (req, res) => {
+    await access.require(req, slipwayAppReadPermission);
+    const name = nameParam(req);
+    const record = await options.infra.requireHost(name);
+    await hosts.refresh(options.infra);
+    res.json({
+      host: {
+        ...record,
+        hostKey: undefined,
+        hostKeyPinned:
+          Boolean(record.hostKey) ||
+          (hosts.has(name) && Boolean(hosts.get(name).hostKey)),
+        usable: hosts.has(name),
+      },
+      apps: await store.listApps({ host: name }),
+      jobs: await options.infra.listJobs(name),
+    });
+  });
+
+  router.post('/infra/provision', async (req, res) => {
+    const credentials = await access.require(
+      req,
+      slipwayHostProvisionPermission,
+    );
+    const dryRun = req.query.dryRun === 'true' || req.body?.dryRun === true;
+    const { dryRun: _ignored, ...body } = req.body ?? {};
+    const parsed = provisionRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new InputError(
+        `Invalid provision request: ${formatViolations(
+          describeZodError(parsed.error, body),
+        )}`,
+      );
+    }
+    const violations = evaluateProvisionPolicy(options.policy, parsed.data, {
+      hostsOwnedByOwner: await options.infra.countHostsOfOwner(
+        parsed.data.owner,
+      ),
+    });
+    if (violations.length) {
+      res.status(400).json(policyErrorBody(violations));
+      return;
+    }
+    if (dryRun) {
+      res
+        .status(200)
+        .json({ dryRun: true, policy: 'passed', request: parsed.data });
+      return;
+    }
+    const job = await options.infraRunner.provision(
+      parsed.data,
+      initiatorOf(credentials),
+    );
+    res
+      .status(202)
+      .json({
+        job,
+        links: { job: `/infra/jobs/${job.id}`, host: `/hosts/${job.host}` },
+      });
+  });
+
+  router.post('/infra/destroy', async (req, res) => {
+    const credentials = await access.require(req, slipwayHostDestroyPermission);
+    const name = appName.safeParse(req.body?.name);
+    if (!name.success)
+      throw new InputError(`name: ${name.error.issues[0].message}`);
+    const force = req.body?.force ?? false;
+    if (typeof force !== 'boolean')
+      throw new InputError('force: must be true or false');
+    const job = await options.infraRunner.destroy(
+      name.data,
+      { force },
+      initiatorOf(credentials),
+    );
+    res.status(202).json({ job });
+  });
+
+  router.get('/infra/jobs/:id', async (req, res) => {
+    await access.require(req, slipwayAppReadPermission);
+    const id = idParam(req);
+    res.json({
+      job: await options.infra.requireJob(id),
+      log: await options.infra.getLogs(id),
+    });
   });
 
   router.post('/apps/deploy', async (req, res) => {
@@ -166,10 +272,7 @@ export async function createRouter(
   router.post('/apps/:name/rollback', async (req, res) => {
     const credentials = await access.require(req, slipwayAppOperatePermission);
     const to = req.body?.deploymentId;
-    if (
-      to !== undefined &&
-      (typeof to !== 'string' || !/^[0-9a-f-]{36}$/.test(to))
-    ) {
+    if (to !== undefined && (typeof to !== 'string' || !UUID.test(to))) {
       throw new InputError('deploymentId: a deployment id is a UUID');
     }
     const deployment = await runner.rollback(
@@ -199,7 +302,7 @@ export async function createRouter(
   router.get('/apps/:name/logs', async (req, res) => {
     await access.require(req, slipwayAppReadPermission);
     const name = nameParam(req);
-    const tail = req.query.tail === undefined ? 100 : Number(req.query.tail);
+    const tail = intQuery(req.query.tail, 100);
     if (!Number.isInteger(tail) || tail < 1 || tail > MAX_LOG_TAIL) {
       throw new InputError(
         `tail: must be an integer from 1 to ${MAX_LOG_TAIL}`,

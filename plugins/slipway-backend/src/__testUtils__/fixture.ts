@@ -8,7 +8,11 @@ import { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { IacTool, TerraformRunner } from '@slipway/plugin-slipway-node';
 import { applyDatabaseMigrations } from '../database/migrations';
+import { InfraStore } from '../database/InfraStore';
+import { InfraRunner } from '../infra/InfraRunner';
+import { readInfraSettings } from '../infra/settings';
 import { SlipwayStore } from '../database/SlipwayStore';
 import { HealthMonitor } from '../health/HealthMonitor';
 import { readConfiguredHosts } from '../hosts/configuredHosts';
@@ -26,7 +30,13 @@ import { createRouter } from '../router';
  */
 export async function createSlipwayFixture(
   knex: Knex,
-  opts: { deny?: boolean; config?: object; integrations?: object } = {},
+  opts: {
+    deny?: boolean;
+    config?: object;
+    integrations?: object;
+    /** The IaC tool (e.g. a TerraformRunner on the stand-in); default: `terraform` on PATH. */
+    iacTool?: IacTool;
+  } = {},
 ) {
   const harness = getHarness();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-work-'));
@@ -66,7 +76,24 @@ export async function createSlipwayFixture(
       user: h.user,
     })),
   );
-  const hosts = new HostRegistry(configured, logger, settings.commandTimeoutMs);
+  const infra = new InfraStore(knex);
+  const infraSettings = readInfraSettings(config);
+  const hosts = new HostRegistry(
+    configured,
+    logger,
+    settings.commandTimeoutMs,
+    config.getOptionalString('slipway.iac.sshPrivateKey'),
+    infraSettings.hostKeyPinning === 'first-connection',
+  );
+  await hosts.refresh(infra);
+  const infraRunner = new InfraRunner(
+    infra,
+    store,
+    hosts,
+    opts.iacTool ?? new TerraformRunner({ binary: infraSettings.binary }),
+    infraSettings,
+    logger,
+  );
   const runner = new JobRunner(
     store,
     hosts,
@@ -85,6 +112,8 @@ export async function createSlipwayFixture(
     hosts,
     runner,
     policy: readPolicyConfig(config),
+    infra,
+    infraRunner,
     followPollMs: 50,
   });
   const middleware = MiddlewareFactory.create({ config, logger });
@@ -92,6 +121,8 @@ export async function createSlipwayFixture(
   return {
     app,
     store,
+    infra,
+    infraRunner,
     runner,
     monitor,
     hosts,
@@ -99,6 +130,7 @@ export async function createSlipwayFixture(
     harness,
     async cleanup(appNames: string[]) {
       await runner.shutdown();
+      await infraRunner.shutdown();
       for (const name of appNames) {
         const filter = `label=slipway.app=${name}`;
         const ids = (await run('docker', ['ps', '-aq', '--filter', filter]))

@@ -15,6 +15,8 @@ const TABLES = [
   'slipway_health_samples',
   'slipway_app_transitions',
   'slipway_locks',
+  'slipway_infra_jobs',
+  'slipway_infra_job_logs',
 ];
 
 function insertApp(knex: Knex, name: string, port: number, at: string) {
@@ -44,7 +46,7 @@ describe('migrations', () => {
       for (const table of TABLES) {
         expect(await knex.schema.hasTable(table)).toBe(true);
       }
-      expect(await currentMigration(knex)).toBe('20261122');
+      expect(await currentMigration(knex)).toBe('20261123');
 
       const at = new Date().toISOString();
       await knex('slipway_hosts').insert({

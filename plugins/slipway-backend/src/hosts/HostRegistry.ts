@@ -8,22 +8,63 @@ import {
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { InfraStore } from '../database/InfraStore';
 import { ConfiguredHost } from './configuredHosts';
 
-/** The hosts Slipway can deploy to, and how to reach each one. */
+/**
+ * The hosts Slipway can deploy to, and how to reach each one: those of app-config, and those
+ * registered by provisioning (ready ones only), reached with `slipway.iac.sshPrivateKey`.
+ */
 export class HostRegistry {
-  private readonly hosts: Map<string, ConfiguredHost>;
+  private hosts: Map<string, ConfiguredHost>;
+  private readonly provisionedNames = new Set<string>();
 
   constructor(
-    hosts: ConfiguredHost[],
+    private readonly configured: ConfiguredHost[],
     private readonly logger: LoggerService,
     private readonly commandTimeoutMs: number,
+    private readonly provisionedPrivateKey?: string,
+    /** `slipway.iac.hostKeyPinning: first-connection`: pin a provisioned host's key on first use. */
+    private readonly pinProvisionedOnFirstUse = false,
   ) {
-    this.hosts = new Map(hosts.map(h => [h.name, h]));
+    this.hosts = new Map(configured.map(h => [h.name, h]));
   }
 
   list(): ConfiguredHost[] {
     return [...this.hosts.values()];
+  }
+
+  sourceOf(name: string): 'config' | 'provisioned' {
+    return this.provisionedNames.has(name) ? 'provisioned' : 'config';
+  }
+
+  /** Reloads provisioned hosts from the database (another replica may have registered one). */
+  private infra?: InfraStore;
+
+  async refresh(infra: InfraStore): Promise<void> {
+    this.infra = infra;
+    const ready = await infra.listHosts({
+      source: 'provisioned',
+      state: 'ready',
+    });
+    const next = new Map(this.configured.map(h => [h.name, h]));
+    this.provisionedNames.clear();
+    for (const host of ready) {
+      if (next.has(host.name) || !host.address) continue;
+      this.provisionedNames.add(host.name);
+      next.set(host.name, {
+        name: host.name,
+        type: 'ssh',
+        address: host.address,
+        port: host.sshPort ?? 22,
+        user: host.sshUser ?? 'slipway',
+        privateKey: this.provisionedPrivateKey,
+        privateKeyFile: undefined,
+        hostKey: host.hostKey ?? undefined,
+        insecureSkipHostKeyVerification: false,
+      });
+    }
+    this.hosts = next;
   }
 
   has(name: string): boolean {
@@ -64,9 +105,25 @@ export class HostRegistry {
   }
 
   async connect(name: string): Promise<HostConnection> {
-    return connectToHost(this.connectionConfig(this.get(name)), {
+    const host = this.get(name);
+    const firstUse =
+      this.pinProvisionedOnFirstUse &&
+      this.provisionedNames.has(name) &&
+      !host.hostKey &&
+      this.infra;
+    return connectToHost(this.connectionConfig(host), {
       commandTimeoutMs: this.commandTimeoutMs,
       logger: this.logger,
+      pinOnFirstUse: firstUse
+        ? keyLine => {
+            host.hostKey = keyLine;
+            this.infra!.pinHostKey(name, keyLine).catch(error =>
+              this.logger.error(
+                `Could not store the pinned host key of ${name}: ${error}`,
+              ),
+            );
+          }
+        : undefined,
     });
   }
 

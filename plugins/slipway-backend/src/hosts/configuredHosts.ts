@@ -60,7 +60,7 @@ export type ConfiguredHost = z.output<typeof hostConfigSchema>;
 export type PublicHost = {
   name: string;
   type: 'ssh' | 'local';
-  source: 'config';
+  source: 'config' | 'provisioned';
   address: string | null;
   sshPort: number | null;
   user: string | null;
@@ -105,11 +105,14 @@ export function readConfiguredHosts(config: Config): ConfiguredHost[] {
   return result.data;
 }
 
-export function toPublicHost(host: ConfiguredHost): PublicHost {
+export function toPublicHost(
+  host: ConfiguredHost,
+  source: PublicHost['source'] = 'config',
+): PublicHost {
   return {
     name: host.name,
     type: host.type,
-    source: 'config',
+    source,
     address: host.type === 'ssh' ? host.address ?? null : null,
     sshPort: host.type === 'ssh' ? host.port : null,
     user: host.type === 'ssh' ? host.user : null,

@@ -124,3 +124,41 @@ describe('deployRequestSchema', () => {
     }
   });
 });
+
+describe('repo URL holes found by the hostile-input test', () => {
+  it.each([
+    [
+      'a backslash that URL parsers read as "/" but git as part of the user',
+      'https://127.0.0.1\\@evil.example.com/x.git',
+    ],
+    [
+      'dot segments a URL parser would remove',
+      'https://github.com/../../etc/passwd',
+    ],
+    ['encoded dot segments', 'https://github.com/x/%2e%2e/%2e%2e/etc/passwd'],
+    [
+      'an ssh user that is an ssh option',
+      'ssh://-oProxyCommand=id@github.com/x.git',
+    ],
+    ['backticks', 'https://github.com/`touch${IFS}x`.git'],
+    ['a pipe', 'https://github.com/x.git|touch${IFS}x'],
+    ['command substitution', 'https://github.com/$(touch${IFS}x).git'],
+    ['C1 control characters', 'https://github.com/a\u009bb.git'],
+    ['a right-to-left override', 'https://github.com/a\u202Eb.git'],
+  ])('refuses %s', (_why, repo) => {
+    expect(deployRequestSchema.safeParse({ ...valid, repo }).success).toBe(
+      false,
+    );
+  });
+
+  it.each([
+    'https://github.com/acme/hello-static.git',
+    'https://git.example.com:8443/group/sub/repo',
+    'ssh://git@github.com/acme/hello.git',
+    'http://127.0.0.1:4567/hello.git',
+  ])('still accepts %s', repo => {
+    expect(deployRequestSchema.safeParse({ ...valid, repo }).success).toBe(
+      true,
+    );
+  });
+});

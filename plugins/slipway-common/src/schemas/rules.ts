@@ -26,6 +26,10 @@ export const port = (what: string, min: number) =>
 
 export const REPO_URL_SCHEMES = ['https:', 'ssh:', 'http:'] as const;
 
+/** scheme://[user@]host[:port]/path: a strict subset of URLs that every Git host uses. */
+const REPO_URL_SHAPE =
+  /^(https?|ssh):\/\/(?:([A-Za-z0-9._-]+)@)?([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(:\d{1,5})?(\/)((?:[A-Za-z0-9._~+-]+\/?)*)$/;
+
 /**
  * A Git repository URL. Only https, http and ssh URLs (no scp-like `host:path`, no `file:`,
  * `ext::` or `fd::` transports, which run programs or read the host's disk). Credentials in
@@ -36,48 +40,66 @@ export const repoUrl = z
   .min(1, 'repo must not be empty')
   .max(2048, 'repo must be at most 2048 characters')
   .refine(v => !v.startsWith('-'), 'repo must not start with "-"')
-  .refine(
-    v =>
-      ![...v].some(
-        c =>
-          c.trim() === '' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f,
-      ),
-    'repo must not contain whitespace or control characters',
-  )
   .superRefine((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
+    // The scheme first, for the clearest message about the most common mistake.
+    const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/
+      .exec(value)?.[1]
+      ?.toLowerCase();
+    if (
+      !scheme ||
+      !(REPO_URL_SCHEMES as readonly string[]).includes(`${scheme}:`)
+    ) {
       ctx.addIssue({
         code: 'custom',
-        message: 'repo must be a URL such as https://github.com/org/repo.git',
+        message: scheme
+          ? `repo must use one of the schemes ${REPO_URL_SCHEMES.map(s =>
+              s.slice(0, -1),
+            ).join(', ')} (got "${scheme}")`
+          : 'repo must be a URL such as https://github.com/org/repo.git',
       });
       return;
     }
-    if (!(REPO_URL_SCHEMES as readonly string[]).includes(url.protocol)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `repo must use one of the schemes ${REPO_URL_SCHEMES.map(s =>
-          s.slice(0, -1),
-        ).join(', ')} (got "${url.protocol.slice(0, -1)}")`,
-      });
-      return;
-    }
-    if (url.password || (url.username && url.protocol !== 'ssh:')) {
+    const authority = value.slice(value.indexOf('://') + 3).split('/')[0];
+    const userinfo = authority.includes('@')
+      ? authority.slice(0, authority.lastIndexOf('@'))
+      : undefined;
+    if (
+      userinfo !== undefined &&
+      (scheme !== 'ssh' || userinfo.includes(':'))
+    ) {
       ctx.addIssue({
         code: 'custom',
         message:
           'repo must not contain credentials; configure them in Backstage integrations',
       });
+      return;
     }
-    if (!url.hostname || !/^[a-z0-9.-]+$/i.test(url.hostname)) {
-      ctx.addIssue({ code: 'custom', message: 'repo must name a host' });
-    }
-    if (url.pathname.split('/').some(segment => segment === '..')) {
+    // The raw text is checked, not what a URL parser makes of it: parsers and git disagree
+    // on backslashes, dot segments and percent-escapes, and git receives the raw text.
+    const match = REPO_URL_SHAPE.exec(value);
+    if (!match) {
       ctx.addIssue({
         code: 'custom',
-        message: 'repo path must not contain ".."',
+        message:
+          'repo must look like https://host[:port]/path or ssh://[user@]host[:port]/path, with only letters, digits and . _ ~ + - in user, host and path segments',
+      });
+      return;
+    }
+    const [, , user, , , , path] = match;
+    if (user !== undefined && user.startsWith('-')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'repo user must not start with "-"',
+      });
+    }
+    if (
+      (path ?? '')
+        .split('/')
+        .some(segment => segment === '..' || segment === '.')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'repo path must not contain "." or ".." segments',
       });
     }
   });

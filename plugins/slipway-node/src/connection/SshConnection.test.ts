@@ -305,6 +305,31 @@ describe('SshConnection.connect', () => {
     expect(error.message).toContain(harness.ssh.hostPublicKey);
   });
 
+  it('pins the presented key on first use when asked to (provisioned hosts)', async () => {
+    const pinned: string[] = [];
+    const warn = jest.fn();
+    const connection = await SshConnection.connect(
+      config({ hostKey: undefined }),
+      {
+        logger: { warn },
+        pinOnFirstUse: key => pinned.push(key),
+      },
+    );
+    try {
+      expect((await connection.exec(['echo', 'ok'])).stdout).toBe('ok\n');
+    } finally {
+      await connection.close();
+    }
+    expect(pinned).toEqual([harness.ssh.hostPublicKey]);
+    expect(warn.mock.calls[0][0]).toContain('pinning the key it presented');
+    // Once pinned, the key is checked like any other.
+    const again = await SshConnection.connect(
+      config({ hostKey: pinned[0] }),
+      {},
+    );
+    await again.close();
+  });
+
   it('connects without a pinned key when told to, with a loud warning', async () => {
     const warn = jest.fn();
     const connection = await SshConnection.connect(

@@ -96,6 +96,7 @@ export class SshConnection implements HostConnection {
                 pinned,
                 insecureSkipHostKeyVerification:
                   config.insecureSkipHostKeyVerification,
+                pinOnFirstUse: options.pinOnFirstUse,
                 logger: options.logger,
               },
               presented,

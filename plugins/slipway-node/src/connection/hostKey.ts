@@ -66,6 +66,11 @@ export type HostKeyPolicy = {
   host: HostRef;
   pinned?: PublicKey;
   insecureSkipHostKeyVerification?: boolean;
+  /**
+   * Trust on first use: with no pinned key, accept the presented one and hand it over to be
+   * pinned for every later connection (for hosts Slipway provisioned itself).
+   */
+  pinOnFirstUse?: (keyLine: string) => void;
   logger?: { warn(message: string): void };
 };
 
@@ -83,6 +88,17 @@ export function checkHostKey(
           presented: fingerprint(presented.blob),
           pinned: fingerprint(pinned.blob),
         });
+  }
+  if (policy.pinOnFirstUse) {
+    policy.logger?.warn(
+      `Host ${host.name} (${
+        host.address
+      }) has no pinned host key yet: pinning the key it presented, ${fingerprint(
+        presented.blob,
+      )}, for every later connection (slipway.iac.hostKeyPinning: first-connection)`,
+    );
+    policy.pinOnFirstUse(keyLine(presented));
+    return undefined;
   }
   if (policy.insecureSkipHostKeyVerification) {
     policy.logger?.warn(

@@ -56,6 +56,11 @@ export type LocalHostConfig = { type: 'local'; name: string };
 export type HostConfig = SshHostConfig | LocalHostConfig;
 
 export type ConnectOptions = {
+  /**
+   * Trust on first use for a host without a pinned key: the presented key is accepted and
+   * handed to this callback to be pinned. Never used for hosts from app-config.
+   */
+  pinOnFirstUse?: (keyLine: string) => void;
   /** Default per-command timeout. */
   commandTimeoutMs?: number;
   /** How long to wait for the SSH handshake and authentication. */

@@ -1,0 +1,354 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError } from '@backstage/errors';
+import { ValidProvisionRequest } from '@slipway/plugin-slipway-common';
+import { IacOutputs, IacTool } from '@slipway/plugin-slipway-node';
+import fs from 'node:fs';
+import path from 'node:path';
+import { InfraJob, InfraStore } from '../database/InfraStore';
+import { SlipwayStore } from '../database/SlipwayStore';
+import { HostRegistry } from '../hosts/HostRegistry';
+import { InfraLog } from './InfraLog';
+import { moduleVariables, rootModule } from './rootModule';
+
+export type InfraSettings = {
+  /** One working directory per host under this folder (Terraform's state lives there without a remote backend). */
+  workDir: string;
+  modulePath: string;
+  backendConfigFiles: string[];
+  /** The backend type when `backendConfigFiles` are given (e.g. `s3`). */
+  remoteBackend?: string;
+  sshPublicKey?: string;
+  hostKeyPinning: 'output' | 'first-connection';
+};
+
+const hostLock = (name: string) => `host:${name}`;
+
+function outputString(outputs: IacOutputs, name: string): string | undefined {
+  const value = outputs[name]?.value;
+  return typeof value === 'string' && value ? value : undefined;
+}
+
+/**
+ * Provision and destroy jobs: like deploy jobs they have a record, a log and a lock (per host
+ * name), run in the background, and are settled after a restart.
+ */
+export class InfraRunner {
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly jobs = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly infra: InfraStore,
+    private readonly apps: SlipwayStore,
+    private readonly hosts: HostRegistry,
+    private readonly tool: IacTool,
+    private readonly settings: InfraSettings,
+    private readonly logger: LoggerService,
+  ) {}
+
+  async provision(
+    request: ValidProvisionRequest,
+    initiator: string | null,
+  ): Promise<InfraJob> {
+    if (!this.settings.sshPublicKey) {
+      throw new InputError(
+        'Provisioning needs slipway.iac.sshPublicKey (and slipway.iac.sshPrivateKey) in app-config',
+      );
+    }
+    if (
+      this.hosts.has(request.name) &&
+      this.hosts.sourceOf(request.name) === 'config'
+    ) {
+      throw new ConflictError(
+        `Host name "${request.name}" is used by a host in app-config`,
+      );
+    }
+    return this.start(request.name, async holder => {
+      await this.infra.claimForProvisioning(request.name, request.owner);
+      const job = await this.infra.createJob({
+        id: holder,
+        host: request.name,
+        kind: 'provision',
+        initiator,
+        request,
+      });
+      return {
+        job,
+        work: (log, signal) => this.runProvision(job, request, log, signal),
+      };
+    });
+  }
+
+  async destroy(
+    name: string,
+    opts: { force: boolean },
+    initiator: string | null,
+  ): Promise<InfraJob> {
+    const host = await this.infra.requireHost(name);
+    if (host.source !== 'provisioned') {
+      throw new ConflictError(
+        `Host "${name}" comes from app-config; remove it there instead`,
+      );
+    }
+    if (host.state === 'destroyed')
+      throw new ConflictError(`Host "${name}" is already destroyed`);
+    const liveApps = await this.apps.listApps({ host: name });
+    if (liveApps.length && !opts.force) {
+      throw new ConflictError(
+        `Host "${name}" still runs ${liveApps.length} app(s): ${liveApps
+          .map(a => a.name)
+          .join(', ')}. Destroy them first, or pass force: true`,
+      );
+    }
+    return this.start(name, async holder => {
+      const job = await this.infra.createJob({
+        id: holder,
+        host: name,
+        kind: 'destroy',
+        initiator,
+        request: { force: opts.force },
+      });
+      return {
+        job,
+        work: (log, signal) =>
+          this.runDestroy(
+            job,
+            liveApps.map(a => a.name),
+            log,
+            signal,
+          ),
+      };
+    });
+  }
+
+  cancel(jobId: string): boolean {
+    const controller = this.controllers.get(jobId);
+    if (!controller) return false;
+    controller.abort(new Error('cancelled'));
+    return true;
+  }
+
+  async waitFor(jobId: string): Promise<void> {
+    await this.jobs.get(jobId);
+  }
+
+  async shutdown(): Promise<void> {
+    for (const controller of this.controllers.values())
+      controller.abort(new Error('backend shutting down'));
+    await Promise.allSettled(this.jobs.values());
+  }
+
+  /** Jobs a dead backend left unfinished: failed with the reason, the host marked, locks freed. */
+  async reconcile(): Promise<void> {
+    for (const job of await this.infra.listUnfinishedJobs()) {
+      if (this.controllers.has(job.id)) continue;
+      const log = new InfraLog(this.infra, job.id);
+      await log.write(
+        'Reconciled after a backend restart: the IaC run was interrupted; run it again to converge (the state is kept)',
+      );
+      await this.infra.setJobStatus(
+        job.id,
+        'failed',
+        'the backend restarted during this job',
+      );
+      await this.infra.setHostState(job.host, 'failed');
+      await this.apps.unlock(hostLock(job.host), job.id);
+    }
+  }
+
+  private async start(
+    name: string,
+    prepare: (
+      holder: string,
+    ) => Promise<{
+      job: InfraJob;
+      work: (log: InfraLog, signal: AbortSignal) => Promise<void>;
+    }>,
+  ): Promise<InfraJob> {
+    const holder = crypto.randomUUID();
+    if (!(await this.apps.tryLock(hostLock(name), holder))) {
+      const running = await this.apps.lockHolder(hostLock(name));
+      throw new ConflictError(
+        `Host "${name}" already has a provisioning job in progress: ${
+          running ?? 'unknown'
+        }`,
+      );
+    }
+    let prepared;
+    try {
+      prepared = await prepare(holder);
+    } catch (error) {
+      await this.apps.unlock(hostLock(name), holder);
+      throw error;
+    }
+    const { job, work } = prepared;
+    const controller = new AbortController();
+    this.controllers.set(job.id, controller);
+    const log = new InfraLog(this.infra, job.id);
+    const running = (async () => {
+      try {
+        await this.infra.setJobStatus(job.id, 'in_progress');
+        await log.write(
+          `${job.kind} of host ${name} started by ${
+            job.initiator ?? 'unknown'
+          } with ${this.tool.name}`,
+        );
+        await work(log, controller.signal);
+        await log.write('Succeeded');
+        await this.infra.setJobStatus(job.id, 'succeeded');
+      } catch (error) {
+        const message = (error as Error).message ?? String(error);
+        const status = controller.signal.aborted ? 'cancelled' : 'failed';
+        await log.write(
+          `${status === 'cancelled' ? 'Cancelled' : 'Failed'}: ${message}`,
+        );
+        await this.infra.setJobStatus(job.id, status, message);
+        await this.infra.setHostState(name, 'failed');
+      } finally {
+        await log.flush();
+        await this.hosts.refresh(this.infra);
+        this.controllers.delete(job.id);
+        this.jobs.delete(job.id);
+        await this.apps.unlock(hostLock(name), holder);
+      }
+    })();
+    this.jobs.set(job.id, running);
+    this.logger.info(`Started ${job.kind} ${job.id} of host ${name}`);
+    return job;
+  }
+
+  private workDirOf(name: string): string {
+    const dir = path.join(this.settings.workDir, name);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  private writeRootModule(dir: string) {
+    fs.writeFileSync(
+      path.join(dir, 'main.tf.json'),
+      JSON.stringify(
+        rootModule({
+          modulePath: this.settings.modulePath,
+          remoteBackend: this.settings.remoteBackend,
+        }),
+        null,
+        2,
+      ),
+    );
+  }
+
+  private async runProvision(
+    job: InfraJob,
+    request: ValidProvisionRequest,
+    log: InfraLog,
+    signal: AbortSignal,
+  ) {
+    const workDir = this.workDirOf(request.name);
+    this.writeRootModule(workDir);
+    const variables = moduleVariables(request, this.settings.sshPublicKey!);
+    const onProgress = (line: string) => void log.write(line, 'stdout');
+
+    await log.write(`Initializing ${workDir}`);
+    await this.tool.init({
+      workDir,
+      onProgress,
+      signal,
+      backendConfigFiles: this.settings.backendConfigFiles,
+    });
+    await log.write('Planning');
+    const plan = await this.tool.plan({
+      workDir,
+      onProgress,
+      signal,
+      variables,
+    });
+    const summary = {
+      add: plan.summary.add,
+      change: plan.summary.change,
+      remove: plan.summary.remove,
+    };
+    await this.infra.setJobPlanSummary(job.id, summary);
+    await log.write(
+      `Plan: ${summary.add} to add, ${summary.change} to change, ${summary.remove} to destroy`,
+    );
+    await log.write('Applying the saved plan');
+    await this.tool.apply(plan.planFile, {
+      workDir,
+      onProgress,
+      signal,
+      variables,
+    });
+    const outputs = await this.tool.outputs({ workDir, signal });
+
+    const address =
+      outputString(outputs, 'address') ??
+      outputString(outputs, 'public_ip') ??
+      outputString(outputs, 'private_ip');
+    if (!address)
+      throw new Error(
+        'the module returned no address, public_ip or private_ip output',
+      );
+    const hostKey = outputString(outputs, 'host_key') ?? null;
+    if (!hostKey && this.settings.hostKeyPinning === 'output') {
+      throw new Error(
+        'the module returned no host_key output to pin; set slipway.iac.hostKeyPinning: first-connection to pin the key of the first verified connection',
+      );
+    }
+    // Sensitive outputs are never stored.
+    const visible = Object.fromEntries(
+      Object.entries(outputs).map(([key, output]) => [
+        key,
+        output.sensitive ? '(sensitive)' : output.value,
+      ]),
+    );
+    await this.infra.registerHost(request.name, {
+      address,
+      sshPort: Number(outputs.ssh_port?.value ?? 22),
+      sshUser: outputString(outputs, 'ssh_user') ?? 'slipway',
+      hostKey,
+      outputs: visible,
+      planSummary: summary,
+    });
+    await log.write(
+      `Registered host ${request.name} at ${address}${
+        hostKey ? ' with its host key pinned' : ''
+      }`,
+    );
+  }
+
+  private async runDestroy(
+    job: InfraJob,
+    appNames: string[],
+    log: InfraLog,
+    signal: AbortSignal,
+  ) {
+    await this.infra.setHostState(job.host, 'destroying');
+    const workDir = this.workDirOf(job.host);
+    this.writeRootModule(workDir);
+    const onProgress = (line: string) => void log.write(line, 'stdout');
+    const original = (await this.infra.listJobs(job.host, 50)).find(
+      j => j.kind === 'provision',
+    );
+    const variables = original
+      ? await this.variablesOf(original.id)
+      : undefined;
+    await this.tool.destroy({ workDir, onProgress, signal, variables });
+    for (const app of appNames) {
+      await this.apps.markDestroyed(app);
+      await log.write(`App ${app} went with the host`);
+    }
+    await this.infra.setHostState(job.host, 'destroyed');
+    await log.write(`Host ${job.host} destroyed and unregistered`);
+  }
+
+  private async variablesOf(
+    provisionJobId: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    const request = await this.infra.getJobRequest(provisionJobId);
+    return request
+      ? moduleVariables(
+          request as ValidProvisionRequest,
+          this.settings.sshPublicKey ?? '',
+        )
+      : undefined;
+  }
+}

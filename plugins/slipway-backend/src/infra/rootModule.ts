@@ -1,0 +1,65 @@
+import { ValidProvisionRequest } from '@slipway/plugin-slipway-common';
+
+/**
+ * The root module Slipway writes for one host: Terraform's JSON syntax (`main.tf.json`), so no
+ * request value is ever spliced into HCL text. Values arrive through the `-var-file`; this file
+ * only declares the variables and wires them into `terraform/modules/docker-host`.
+ */
+export function rootModule(opts: {
+  modulePath: string;
+  remoteBackend?: string;
+}): object {
+  return {
+    terraform: {
+      required_version: '>= 1.6.0',
+      ...(opts.remoteBackend ? { backend: { [opts.remoteBackend]: {} } } : {}),
+    },
+    variable: {
+      name: { type: 'string' },
+      region: { type: 'string' },
+      instance_type: { type: 'string' },
+      ssh_cidrs: { type: 'list(string)' },
+      app_port_range: { type: 'object({ from = number, to = number })' },
+      ssh_public_key: { type: 'string' },
+      tags: { type: 'map(string)' },
+    },
+    provider: { aws: { region: '${var.region}' } },
+    module: {
+      docker_host: {
+        source: opts.modulePath,
+        name: '${var.name}',
+        instance_type: '${var.instance_type}',
+        ssh_cidrs: '${var.ssh_cidrs}',
+        app_port_range: '${var.app_port_range}',
+        ssh_public_key: '${var.ssh_public_key}',
+        tags: '${var.tags}',
+      },
+    },
+    output: Object.fromEntries(
+      [
+        'address',
+        'public_ip',
+        'private_ip',
+        'instance_id',
+        'ssh_user',
+        'ssh_port',
+      ].map(name => [name, { value: `\${module.docker_host.${name}}` }]),
+    ),
+  };
+}
+
+/** The `-var-file` values for a request (tags carry the owner, as the module requires). */
+export function moduleVariables(
+  request: ValidProvisionRequest,
+  sshPublicKey: string,
+): Record<string, unknown> {
+  return {
+    name: request.name,
+    region: request.region,
+    instance_type: request.instance_type,
+    ssh_cidrs: request.ssh_cidrs,
+    app_port_range: request.app_ports,
+    ssh_public_key: sshPublicKey,
+    tags: { ...request.tags, Owner: request.owner, SlipwayHost: request.name },
+  };
+}
