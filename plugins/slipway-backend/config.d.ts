@@ -106,8 +106,9 @@ export interface Config {
        */
       sshPrivateKey?: string;
       /**
-       * How a provisioned host's SSH host key is pinned: `output` (the module's `host_key`
-       * output, default) or `first-connection` (trust on first use, logged).
+       * How a provisioned host's SSH host key is pinned: `first-connection` (default: the key of
+       * the first connection is pinned for every later one, logged; a `host_key` output is used
+       * when the module has one) or `output` (refuse a host whose module gives no `host_key`).
        */
       hostKeyPinning?: 'output' | 'first-connection';
     };

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, waitFor } from '@slipway/test-harness';
-import { guestToken, RunningBackend, startBackend, stopBackend } from './__testUtils__/portal';
+import {
+  guestToken,
+  RunningBackend,
+  startBackend,
+  stopBackend,
+} from './__testUtils__/portal';
 
 describe('the Slipway portal backend', () => {
   const dataDir = fs.mkdtempSync(

@@ -10,7 +10,12 @@ import {
   startGitServer,
   waitFor,
 } from '@slipway/test-harness';
-import { guestToken, RunningBackend, startBackend, stopBackend } from './__testUtils__/portal';
+import {
+  guestToken,
+  RunningBackend,
+  startBackend,
+  stopBackend,
+} from './__testUtils__/portal';
 
 /**
  * The portal backend is killed (SIGKILL, no shutdown hooks) in the middle of a deploy and
@@ -29,9 +34,22 @@ describe('a backend restart during a deploy', () => {
   afterAll(async () => {
     if (backend) await stopBackend(backend);
     await git?.close();
-    const ids = (await run('docker', ['ps', '-aq', '--filter', `label=slipway.app=${app}`])).split('\n').filter(Boolean);
+    const ids = (
+      await run('docker', ['ps', '-aq', '--filter', `label=slipway.app=${app}`])
+    )
+      .split('\n')
+      .filter(Boolean);
     if (ids.length) await run('docker', ['rm', '-f', ...ids]);
-    const images = (await run('docker', ['images', '-q', '--filter', `label=slipway.app=${app}`])).split('\n').filter(Boolean);
+    const images = (
+      await run('docker', [
+        'images',
+        '-q',
+        '--filter',
+        `label=slipway.app=${app}`,
+      ])
+    )
+      .split('\n')
+      .filter(Boolean);
     if (images.length) await run('docker', ['rmi', '-f', ...new Set(images)]);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -39,10 +57,15 @@ describe('a backend restart during a deploy', () => {
   it('is reconciled from the host when the backend comes back', async () => {
     const harness = getHarness();
     git = await startGitServer();
-    const repo = await createTestRepo(git, app, path.join(EXAMPLES, 'hello-static'));
+    const repo = await createTestRepo(
+      git,
+      app,
+      path.join(EXAMPLES, 'hello-static'),
+    );
     // A build slow enough to kill the backend in the middle of it.
     await repo.commit('slow build', {
-      Dockerfile: 'FROM busybox:1.35\nRUN sleep 20\nCOPY public/ /www/\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n',
+      Dockerfile:
+        'FROM busybox:1.35\nRUN sleep 20\nCOPY public/ /www/\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n',
     });
     const config = {
       slipway: {
@@ -67,7 +90,11 @@ describe('a backend restart during a deploy', () => {
     const api = (p: string, init: RequestInit = {}) =>
       fetch(`${backend!.baseUrl}/api/slipway${p}`, {
         ...init,
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...init.headers },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          ...init.headers,
+        },
       });
     const body = JSON.stringify({
       name: app,
@@ -85,7 +112,11 @@ describe('a backend restart during a deploy', () => {
       'the build to start',
       async () => {
         const res = await (await api(`/deployments/${deployment.id}`)).json();
-        return res.log.some((l: { line: string }) => l.line.startsWith('Building image')) ? true : undefined;
+        return res.log.some((l: { line: string }) =>
+          l.line.startsWith('Building image'),
+        )
+          ? true
+          : undefined;
       },
       60_000,
     );
@@ -96,31 +127,49 @@ describe('a backend restart during a deploy', () => {
     const api2 = (p: string, init: RequestInit = {}) =>
       fetch(`${backend!.baseUrl}/api/slipway${p}`, {
         ...init,
-        headers: { Authorization: `Bearer ${token2}`, 'Content-Type': 'application/json', ...init.headers },
+        headers: {
+          Authorization: `Bearer ${token2}`,
+          'Content-Type': 'application/json',
+          ...init.headers,
+        },
       });
 
     const settled = await waitFor(
       'the interrupted deployment to be reconciled',
       async () => {
         const res = await (await api2(`/deployments/${deployment.id}`)).json();
-        return ['failed', 'succeeded'].includes(res.deployment.status) ? res : undefined;
+        return ['failed', 'succeeded'].includes(res.deployment.status)
+          ? res
+          : undefined;
       },
       60_000,
       500,
     );
     expect(settled.deployment.status).toBe('failed');
-    expect(settled.deployment.diagnosis).toContain('the backend restarted during this job');
-    expect(settled.log.map((l: { line: string }) => l.line).join('\n')).toContain('Reconciled after a backend restart');
+    expect(settled.deployment.diagnosis).toContain(
+      'the backend restarted during this job',
+    );
+    expect(
+      settled.log.map((l: { line: string }) => l.line).join('\n'),
+    ).toContain('Reconciled after a backend restart');
 
     // Nothing of the interrupted deploy runs, and the app says so.
-    const containers = (await run('docker', ['ps', '-q', '--filter', `label=slipway.deployment=${deployment.id}`])).trim();
+    const containers = (
+      await run('docker', [
+        'ps',
+        '-q',
+        '--filter',
+        `label=slipway.deployment=${deployment.id}`,
+      ])
+    ).trim();
     expect(containers).toBe('');
     const status = await (await api2(`/apps/${app}/status`)).json();
     expect(status.app.state).toBe('failed');
 
     // The lock is free: a new deploy of the same app is accepted and succeeds.
     await repo.commit('fast build', {
-      Dockerfile: 'FROM busybox:1.35\nCOPY public/ /www/\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n',
+      Dockerfile:
+        'FROM busybox:1.35\nCOPY public/ /www/\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n',
     });
     const again = await api2('/apps/deploy', { method: 'POST', body });
     expect(again.status).toBe(202);
@@ -129,12 +178,18 @@ describe('a backend restart during a deploy', () => {
       'the new deploy to finish',
       async () => {
         const res = await (await api2(`/deployments/${second.id}`)).json();
-        return ['failed', 'succeeded', 'rolled_back'].includes(res.deployment.status) ? res.deployment : undefined;
+        return ['failed', 'succeeded', 'rolled_back'].includes(
+          res.deployment.status,
+        )
+          ? res.deployment
+          : undefined;
       },
       120_000,
       500,
     );
     expect(done.status).toBe('succeeded');
-    expect((await (await api2(`/apps/${app}/status`)).json()).app.state).toBe('running');
+    expect((await (await api2(`/apps/${app}/status`)).json()).app.state).toBe(
+      'running',
+    );
   });
 });

@@ -326,4 +326,32 @@ describe('provisioning hosts', () => {
       10_000,
     );
   });
+
+  it('pins the host key of a provisioned host on its first connection when the module cannot output it', async () => {
+    const name = `tofu-${suffix}`;
+    scenario({
+      outputs: {
+        address: { value: harness.ssh.host },
+        ssh_user: { value: harness.ssh.username },
+        ssh_port: { value: harness.ssh.port },
+      },
+    });
+    const res = await request(fixture.app)
+      .post('/api/slipway/infra/provision')
+      .send(body(name));
+    await fixture.infraRunner.waitFor(res.body.job.id);
+    expect((await fixture.infra.requireHost(name)).hostKey).toBeNull();
+
+    // The first connection (here, reading an app's logs) pins the presented key.
+    const conn = await fixture.hosts.connect(name);
+    await conn.close();
+    await waitFor(
+      'the key to be stored',
+      async () => (await fixture.infra.requireHost(name)).hostKey ?? undefined,
+      5000,
+    );
+    expect((await fixture.infra.requireHost(name)).hostKey).toBe(
+      harness.ssh.hostPublicKey,
+    );
+  });
 });

@@ -164,12 +164,10 @@ export async function createRouter(
       parsed.data,
       initiatorOf(credentials),
     );
-    res
-      .status(202)
-      .json({
-        job,
-        links: { job: `/infra/jobs/${job.id}`, host: `/hosts/${job.host}` },
-      });
+    res.status(202).json({
+      job,
+      links: { job: `/infra/jobs/${job.id}`, host: `/hosts/${job.host}` },
+    });
   });
 
   router.post('/infra/destroy', async (req, res) => {

@@ -6,3 +6,4 @@
  */
 export * from './commands';
 export * from './connection';
+export * from './iac';

@@ -8,11 +8,21 @@ import { waitFor } from '@slipway/test-harness';
  * `./dev start` does, on a given port with its SQLite files in `dataDir`, plus extra config.
  */
 const ROOT = path.resolve(__dirname, '../../../..');
-const NODE_TRANSFORM = require.resolve('@backstage/cli-node/config/nodeTransform.cjs');
+const NODE_TRANSFORM = require.resolve(
+  '@backstage/cli-node/config/nodeTransform.cjs',
+);
 
-export type RunningBackend = { child: ChildProcess; baseUrl: string; output: () => string };
+export type RunningBackend = {
+  child: ChildProcess;
+  baseUrl: string;
+  output: () => string;
+};
 
-export async function startBackend(port: number, dataDir: string, extraConfig: object = {}): Promise<RunningBackend> {
+export async function startBackend(
+  port: number,
+  dataDir: string,
+  extraConfig: object = {},
+): Promise<RunningBackend> {
   const override = path.join(dataDir, 'app-config.test.json');
   fs.writeFileSync(
     override,
@@ -20,7 +30,10 @@ export async function startBackend(port: number, dataDir: string, extraConfig: o
       backend: {
         baseUrl: `http://localhost:${port}`,
         listen: { port, host: '127.0.0.1' },
-        database: { client: 'better-sqlite3', connection: { directory: path.join(dataDir, 'sqlite') } },
+        database: {
+          client: 'better-sqlite3',
+          connection: { directory: path.join(dataDir, 'sqlite') },
+        },
       },
       ...extraConfig,
     }),
@@ -28,7 +41,15 @@ export async function startBackend(port: number, dataDir: string, extraConfig: o
   let output = '';
   const child = spawn(
     process.execPath,
-    ['--require', NODE_TRANSFORM, 'src/index.ts', '--config', path.join(ROOT, 'app-config.yaml'), '--config', override],
+    [
+      '--require',
+      NODE_TRANSFORM,
+      'src/index.ts',
+      '--config',
+      path.join(ROOT, 'app-config.yaml'),
+      '--config',
+      override,
+    ],
     {
       cwd: path.join(ROOT, 'packages/backend'),
       env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn' },
@@ -41,7 +62,8 @@ export async function startBackend(port: number, dataDir: string, extraConfig: o
   await waitFor(
     'the backend to answer /api/slipway/health',
     async () => {
-      if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}:\n${output}`);
+      if (child.exitCode !== null)
+        throw new Error(`backend exited with ${child.exitCode}:\n${output}`);
       const res = await fetch(`${baseUrl}/api/slipway/health`);
       return res.status === 200 ? true : undefined;
     },
@@ -49,17 +71,24 @@ export async function startBackend(port: number, dataDir: string, extraConfig: o
     500,
   ).catch(error => {
     child.kill('SIGKILL');
-    throw new Error(`${error.message}\n--- backend output ---\n${output.slice(-4000)}`);
+    throw new Error(
+      `${error.message}\n--- backend output ---\n${output.slice(-4000)}`,
+    );
   });
   return { child, baseUrl, output: () => output };
 }
 
-export async function stopBackend(running: RunningBackend, signal: NodeJS.Signals = 'SIGTERM') {
-  if (running.child.exitCode !== null || running.child.signalCode !== null) return;
+export async function stopBackend(
+  running: RunningBackend,
+  signal: NodeJS.Signals = 'SIGTERM',
+) {
+  if (running.child.exitCode !== null || running.child.signalCode !== null)
+    return;
   const exited = new Promise(resolve => running.child.once('exit', resolve));
   running.child.kill(signal);
   await Promise.race([exited, new Promise(r => setTimeout(r, 15_000))]);
-  if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');
+  if (running.child.exitCode === null && running.child.signalCode === null)
+    running.child.kill('SIGKILL');
 }
 
 /** Signs in as the guest, as the portal's frontend does, and returns the token. */
@@ -67,7 +96,8 @@ export async function guestToken(baseUrl: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
     headers: { 'x-requested-with': 'XMLHttpRequest' },
   });
-  if (res.status !== 200) throw new Error(`guest sign-in answered ${res.status}`);
+  if (res.status !== 200)
+    throw new Error(`guest sign-in answered ${res.status}`);
   const body = await res.json();
   return body.backstageIdentity.token;
 }

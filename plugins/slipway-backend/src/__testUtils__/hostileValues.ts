@@ -43,7 +43,7 @@ const at = (path: string, rule: string) =>
 export const EXPECTED: Record<DeployField, RegExp> = {
   name: at('name', 'name must|name is required'),
   // A repo from a host that is not allowed passes the schema and fails the platform policy.
-  repo: /(?<![\w.])repo: (repo must|repo path must|repo is required)|\[repo\.allowed-host\] repo host \S+ is not allowed/,
+  repo: /(?<![\w.])repo: (repo must|repo (path|port|user) must|repo is required)|\[repo\.allowed-host\] repo host \S+ is not allowed/,
   ref: at('ref', 'ref must|ref may contain'),
   port: at('port', 'port must|port is required'),
   container_port: at(

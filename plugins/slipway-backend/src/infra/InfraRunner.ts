@@ -157,9 +157,7 @@ export class InfraRunner {
 
   private async start(
     name: string,
-    prepare: (
-      holder: string,
-    ) => Promise<{
+    prepare: (holder: string) => Promise<{
       job: InfraJob;
       work: (log: InfraLog, signal: AbortSignal) => Promise<void>;
     }>,

@@ -43,6 +43,8 @@ export function rootModule(opts: {
         'instance_id',
         'ssh_user',
         'ssh_port',
+        'security_group_id',
+        'host_key_hint',
       ].map(name => [name, { value: `\${module.docker_host.${name}}` }]),
     ),
   };

@@ -28,6 +28,6 @@ export function readInfraSettings(
     hostKeyPinning:
       (c?.getOptionalString(
         'hostKeyPinning',
-      ) as InfraSettings['hostKeyPinning']) ?? 'output',
+      ) as InfraSettings['hostKeyPinning']) ?? 'first-connection',
   };
 }

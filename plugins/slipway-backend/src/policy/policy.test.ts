@@ -131,10 +131,18 @@ describe('provision policy', () => {
     expect(
       evaluateProvisionPolicy(
         open,
-        provision({ region: 'ap-south-1', tags: {} }),
+        provision({ region: 'ap-south-1', tags: { CostCenter: 'x' } }),
         { hostsOwnedByOwner: 99 },
       ),
     ).toEqual([]);
+    // The module's own required tag is checked even without a policy.
+    expect(
+      rules(
+        evaluateProvisionPolicy(open, provision({ tags: {} }), {
+          hostsOwnedByOwner: 0,
+        }),
+      ),
+    ).toEqual(['tags.required']);
     expect(
       rules(
         evaluateProvisionPolicy(open, provision({ ssh_cidrs: ['0.0.0.0/0'] }), {

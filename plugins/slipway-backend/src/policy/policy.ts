@@ -66,6 +66,8 @@ export function readPolicyConfig(config: Config): PolicyConfig {
 }
 
 const OPEN_CIDRS = ['0.0.0.0/0', '::/0'];
+/** Tags terraform/modules/docker-host validates: checked here so the user hears before a plan. */
+const MODULE_REQUIRED_TAGS = ['CostCenter'];
 
 export function evaluateProvisionPolicy(
   policy: PolicyConfig,
@@ -104,9 +106,11 @@ export function evaluateProvisionPolicy(
       message: `${request.owner} already has ${context.hostsOwnedByOwner} host(s); the limit is ${policy.maxHostsPerOwner}`,
     });
   }
-  const missingTags = (policy.requiredTags ?? []).filter(
-    tag => !request.tags[tag],
-  );
+  // The module itself requires CostCenter (Owner comes from the request's owner).
+  const required = [
+    ...new Set([...MODULE_REQUIRED_TAGS, ...(policy.requiredTags ?? [])]),
+  ];
+  const missingTags = required.filter(tag => !request.tags[tag]);
   if (missingTags.length) {
     violations.push({
       rule: 'tags.required',

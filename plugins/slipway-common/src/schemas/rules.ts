@@ -85,7 +85,13 @@ export const repoUrl = z
       });
       return;
     }
-    const [, , user, , , , path] = match;
+    const [, , user, , port, , path] = match;
+    if (port !== undefined && Number(port.slice(1)) > 65535) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'repo port must be at most 65535',
+      });
+    }
     if (user !== undefined && user.startsWith('-')) {
       ctx.addIssue({
         code: 'custom',

@@ -1,0 +1,86 @@
+/**
+ * Infrastructure as code: the `IacTool` extension point and `TerraformRunner`, which drives
+ * Terraform or OpenTofu through their machine-readable `-json` output.
+ */
+export type {
+  ApplyResult,
+  IacAppliedResource,
+  IacApplyOptions,
+  IacCallOptions,
+  IacChangeAction,
+  IacChangeCounts,
+  IacDestroyOptions,
+  IacDiagnostic,
+  IacDiagnosticSeverity,
+  IacInitOptions,
+  IacOutput,
+  IacOutputs,
+  IacOutputsOptions,
+  IacPlanOptions,
+  IacResourceChange,
+  IacSourcePosition,
+  IacTool,
+  IacVariablesOptions,
+  InitResult,
+  PlanResult,
+} from './types';
+export {
+  IAC_BINARY_CONFIG_KEY,
+  IacCancelledError,
+  IacCommandError,
+  IacError,
+  IacOutputFormatError,
+  IacToolMissingError,
+  IacWorkDirError,
+} from './errors';
+export {
+  DEFAULT_KILL_GRACE_MS,
+  DEFAULT_PLAN_FILE_NAME,
+  DEFAULT_VAR_FILE_NAME,
+  TerraformRunner,
+  countActions,
+  parseOutputs,
+  parsePlanRepresentation,
+} from './TerraformRunner';
+export type { IacLogger, TerraformRunnerOptions } from './TerraformRunner';
+export {
+  SUPPORTED_UI_MAJOR,
+  TfStreamCollector,
+  describeChangeSummary,
+  describeDiagnostic,
+  describeEvent,
+  formatElapsed,
+  isSupportedUiVersion,
+  oneLine,
+  parseLine,
+  parseStream,
+  toIacDiagnostic,
+} from './jsonStream';
+export type {
+  TfChange,
+  TfChangeSummaryMessage,
+  TfDiagnosticMessage,
+  TfDiagnosticPayload,
+  TfEvent,
+  TfHook,
+  TfHookMessage,
+  TfHookType,
+  TfInitOutputMessage,
+  TfLogMessage,
+  TfMessage,
+  TfMessageBase,
+  TfOutputsMessage,
+  TfPlainLine,
+  TfPlannedChangeMessage,
+  TfResourceAddr,
+  TfResourceDriftMessage,
+  TfUnknownMessage,
+  TfVersionMessage,
+} from './jsonStream';
+export { MASK, Masker } from './mask';
+export {
+  TERRAFORM_STANDIN_LOG_ENV,
+  TERRAFORM_STANDIN_PATH,
+  TERRAFORM_STANDIN_SCENARIO_ENV,
+  installTerraformStandIn,
+} from './standIn';
