@@ -85,8 +85,8 @@ export const repoUrl = z
       });
       return;
     }
-    const [, , user, , port, , path] = match;
-    if (port !== undefined && Number(port.slice(1)) > 65535) {
+    const [, , user, , portPart, , path] = match;
+    if (portPart !== undefined && Number(portPart.slice(1)) > 65535) {
       ctx.addIssue({
         code: 'custom',
         message: 'repo port must be at most 65535',
