@@ -150,21 +150,17 @@ export async function createSlipwayFixture(
   };
 }
 
-/** Waits until a deployment reaches a final status and returns it. */
-export async function finished(
-  store: SlipwayStore,
-  id: string,
-  timeoutMs = 120_000,
-) {
+/**
+ * Waits until a deployment reaches a final status and its job has let go of the app (cleanup
+ * after a success runs after the status is recorded), and returns it.
+ */
+export async function finished(store: SlipwayStore, id: string, timeoutMs = 120_000) {
   return waitFor(
     `deployment ${id} to finish`,
     async () => {
       const d = await store.requireDeployment(id);
-      return ['succeeded', 'failed', 'rolled_back', 'cancelled'].includes(
-        d.status,
-      )
-        ? d
-        : undefined;
+      const done = ['succeeded', 'failed', 'rolled_back', 'cancelled'].includes(d.status);
+      return done && (await store.lockHolder(`app:${d.app}`)) !== id ? d : undefined;
     },
     timeoutMs,
     100,

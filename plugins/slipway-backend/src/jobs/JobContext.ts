@@ -22,7 +22,12 @@ export type JobContext = {
 
 /** A job's end: the deployment status and, for failures, the diagnosis in plain words. */
 export type JobOutcome =
-  | { status: 'succeeded'; summary: string }
+  | {
+      status: 'succeeded';
+      summary: string;
+      /** Work that can wait until the outcome is recorded (cleanup), on the same connection. */
+      afterwards?: () => Promise<void>;
+    }
   | {
       status: 'failed' | 'rolled_back' | 'cancelled';
       diagnosis: string;

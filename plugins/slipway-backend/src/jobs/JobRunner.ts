@@ -292,11 +292,18 @@ export class JobRunner {
       outcome = signal.aborted
         ? { status: 'cancelled', diagnosis: `cancelled: ${message}` }
         : { status: 'failed', diagnosis: message };
+    }
+    try {
+      app = await this.store.requireApp(deployment.app);
+      // The outcome is recorded first: users wait for it, not for the cleanup after it.
+      await this.finish(deployment, app, outcome, log);
+      if (outcome.status === 'succeeded' && outcome.afterwards) {
+        await outcome.afterwards().catch(error => log.step(`Cleanup failed (harmless): ${error.message}`));
+      }
     } finally {
+      await log.flush();
       await conn?.close().catch(() => undefined);
     }
-    app = await this.store.requireApp(deployment.app);
-    await this.finish(deployment, app, outcome, log);
   }
 
   private async finish(

@@ -3,80 +3,70 @@ import {
   dockerBuild,
   gitClone,
   gitRevParseHead,
+  inOneSession,
   makeDirectory,
   removeDirectory,
   withGitAuthFromStdin,
 } from '@slipway/plugin-slipway-node';
 import path from 'node:path';
+import { listAppContainers } from './hostState';
 import { imageRef, JobContext, JobOutcome, shortId } from './JobContext';
 import { swapAndGate } from './swap';
 
 /**
  * Deploy: clone the repo at the ref on the host (recording the commit), build the image while
- * the old container keeps serving, then swap and gate. The clone is removed after the build.
+ * the old container keeps serving, then swap and gate. Steps that always go together share one
+ * SSH session, since each session costs the host a login shell.
  */
-export async function runDeployJob(
-  ctx: JobContext,
-  request: ValidDeployRequest,
-): Promise<JobOutcome> {
+export async function runDeployJob(ctx: JobContext, request: ValidDeployRequest): Promise<JobOutcome> {
   const { conn, log, app, deployment, settings } = ctx;
   const root = ctx.hosts.workRoot(app.host, settings.workDir);
-  const dir = path.posix.join(
-    root,
-    'builds',
-    `${app.name}-${shortId(deployment.id)}`,
-  );
+  const dir = path.posix.join(root, 'builds', `${app.name}-${shortId(deployment.id)}`);
   const streamed = {
-    onLine: (stream: 'stdout' | 'stderr', line: string) =>
-      log.output(stream, line),
+    onLine: (stream: 'stdout' | 'stderr', line: string) => log.output(stream, line),
     signal: ctx.signal,
   };
+  let cloneRemoved = false;
 
   try {
-    await log.step(
-      `Cloning ${request.repo}${
-        request.ref ? ` at ${request.ref}` : ''
-      } on host ${app.host}`,
-    );
-    await conn.exec(makeDirectory(path.posix.dirname(dir)), {
-      signal: ctx.signal,
-    });
-    await conn.exec(removeDirectory(dir), { signal: ctx.signal });
+    await log.step(`Cloning ${request.repo}${request.ref ? ` at ${request.ref}` : ''} on host ${app.host}`);
     const clone = gitClone({ repo: request.repo, dir, ref: request.ref });
-    await conn.exec(
-      ctx.gitAuth ? withGitAuthFromStdin(clone) : clone,
-      ctx.gitAuth
-        ? { ...streamed, stdin: `${ctx.gitAuth.header}\n` }
-        : streamed,
+    // The last line of output is the commit: `rev-parse` runs last in the session.
+    const cloned = await conn.exec(
+      inOneSession(
+        makeDirectory(path.posix.dirname(dir)),
+        removeDirectory(dir),
+        ctx.gitAuth ? withGitAuthFromStdin(clone) : clone,
+        gitRevParseHead(dir),
+      ),
+      ctx.gitAuth ? { ...streamed, stdin: `${ctx.gitAuth.header}\n` } : streamed,
     );
-    const commit = (
-      await conn.exec(gitRevParseHead(dir), { signal: ctx.signal })
-    ).stdout.trim();
+    const commit = cloned.stdout.trim().split('\n').pop() ?? '';
+    if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new Error(`git did not report a commit (got "${commit}")`);
     await ctx.store.updateDeployment(deployment.id, { commitSha: commit });
     await log.step(`Checked out commit ${commit}`);
 
     const image = imageRef(app.name, deployment.id);
-    await log.step(
-      `Building image ${image} (the current version keeps serving meanwhile)`,
-    );
+    await log.step(`Building image ${image} (the current version keeps serving meanwhile)`);
+    // What runs now is read while the image builds, off the critical path.
+    const running = listAppContainers(conn, app.name);
+    running.catch(() => undefined);
     const started = Date.now();
     await conn.exec(
-      dockerBuild({
-        tag: image,
-        contextDir: dir,
-        labels: { app: app.name, deployment: deployment.id, commit },
-      }),
+      inOneSession(
+        dockerBuild({ tag: image, contextDir: dir, labels: { app: app.name, deployment: deployment.id, commit } }),
+        removeDirectory(dir),
+      ),
       { ...streamed, timeoutMs: settings.buildTimeoutMs },
     );
+    cloneRemoved = true;
     await ctx.store.updateDeployment(deployment.id, { image });
-    await log.step(
-      `Built ${image} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
+    await log.step(`Built ${image} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    return await swapAndGate(ctx, { image, commit, env: request.env });
+    return await swapAndGate(ctx, { image, commit, env: request.env, running: await running });
   } finally {
-    await conn
-      .exec(removeDirectory(dir), { allowFailure: true })
-      .catch(() => undefined);
+    if (!cloneRemoved) {
+      await conn.exec(removeDirectory(dir), { allowFailure: true }).catch(() => undefined);
+    }
   }
 }

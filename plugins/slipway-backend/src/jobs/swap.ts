@@ -4,16 +4,13 @@ import {
   dockerRemoveImages,
   dockerRun,
   dockerStart,
-  dockerStop,
+  dockerStopAll,
   envFileContent,
+  inOneSession,
 } from '@slipway/plugin-slipway-node';
-import { containerName, JobContext, JobOutcome } from './JobContext';
+import { AppContainer, inspectContainerState, listAppContainers, listAppImages } from './hostState';
 import { waitUntilHealthy } from './healthGate';
-import {
-  inspectContainerState,
-  listAppContainers,
-  listAppImages,
-} from './hostState';
+import { containerName, JobContext, JobOutcome } from './JobContext';
 
 /** How many of the new container's last log lines go into a failed deployment's log. */
 const LOG_TAIL_LINES = 20;
@@ -21,24 +18,18 @@ const LOG_TAIL_LINES = 20;
 /**
  * Replaces the app's running container with one from `image` and proves it healthy. The old
  * container is stopped (it holds the host port) but kept until the new one passes the health
- * gate; on failure the new one is removed and the old one started again.
+ * gate; on failure the new one is removed and the old one started again. Removing the old
+ * container and pruning images happen after the outcome is recorded (`afterwards`).
  */
 export async function swapAndGate(
   ctx: JobContext,
-  opts: { image: string; commit: string; env: Record<string, string> },
+  opts: { image: string; commit: string; env: Record<string, string>; running?: AppContainer[] },
 ): Promise<JobOutcome> {
   const { conn, log, app, deployment, settings } = ctx;
   const name = containerName(app.name, deployment.id);
-  const previous = (await listAppContainers(conn, app.name)).filter(
+  const previous = (opts.running ?? (await listAppContainers(conn, app.name))).filter(
     c => c.running && c.name !== name,
   );
-
-  for (const old of previous) {
-    await log.step(
-      `Stopping the previous container ${old.name} (it holds port ${app.port})`,
-    );
-    await conn.exec(dockerStop(old.id), { signal: ctx.signal });
-  }
 
   const restorePrevious = async (why: string): Promise<JobOutcome> => {
     await log.step(`Removing the new container ${name}`);
@@ -47,48 +38,37 @@ export async function swapAndGate(
       return { status: 'failed', diagnosis: why, nothingServing: true };
     }
     for (const old of previous) {
-      await log.step(
-        `Rolling back: starting the previous container ${old.name} again`,
-      );
+      await log.step(`Rolling back: starting the previous container ${old.name} again`);
       await conn.exec(dockerStart(old.id), { allowFailure: true });
     }
-    return {
-      status: 'rolled_back',
-      diagnosis: `${why}; the previous version (${previous[0].name}) is serving again`,
-    };
+    return { status: 'rolled_back', diagnosis: `${why}; the previous version (${previous[0].name}) is serving again` };
   };
 
+  const run = dockerRun({
+    name,
+    image: opts.image,
+    hostPort: app.port,
+    containerPort: app.containerPort,
+    labels: { app: app.name, deployment: deployment.id, commit: opts.commit },
+    envFromStdin: true,
+  });
   try {
-    await log.step(
-      `Starting ${name} from ${opts.image} on port ${app.port} -> ${app.containerPort} (restart policy unless-stopped)`,
-    );
-    await conn.exec(
-      dockerRun({
-        name,
-        image: opts.image,
-        hostPort: app.port,
-        containerPort: app.containerPort,
-        labels: {
-          app: app.name,
-          deployment: deployment.id,
-          commit: opts.commit,
-        },
-        envFromStdin: true,
-      }),
-      { stdin: envFileContent(opts.env), signal: ctx.signal },
-    );
+    for (const old of previous) {
+      await log.step(`Stopping the previous container ${old.name} (it holds port ${app.port})`);
+    }
+    await log.step(`Starting ${name} from ${opts.image} on port ${app.port} -> ${app.containerPort} (restart policy unless-stopped)`);
+    await conn.exec(previous.length ? inOneSession(dockerStopAll(previous.map(c => c.id)), run) : run, {
+      stdin: envFileContent(opts.env),
+      signal: ctx.signal,
+    });
     await ctx.store.updateDeployment(deployment.id, { container: name });
   } catch (error) {
-    return restorePrevious(
-      `the container did not start: ${(error as Error).message}`,
-    );
+    return restorePrevious(`the container did not start: ${(error as Error).message}`);
   }
 
   const address = ctx.hosts.probeAddress(app.host);
   await log.step(
-    `Health gate: GET http://${address}:${app.port}${app.healthPath}, up to ${
-      settings.healthGate.deadlineMs / 1000
-    } s, ${settings.healthGate.probeTimeoutMs / 1000} s per probe`,
+    `Health gate: GET http://${address}:${app.port}${app.healthPath}, up to ${settings.healthGate.deadlineMs / 1000} s, ${settings.healthGate.probeTimeoutMs / 1000} s per probe`,
   );
   let gate;
   try {
@@ -110,18 +90,12 @@ export async function swapAndGate(
   }
 
   if (!gate.ok) {
-    await log.step(
-      `Unhealthy: ${gate.diagnosis}. Last ${LOG_TAIL_LINES} lines of the container's output:`,
-    );
-    const tail = await conn.exec(dockerLogsTail(name, LOG_TAIL_LINES), {
-      allowFailure: true,
-    });
+    await log.step(`Unhealthy: ${gate.diagnosis}. Last ${LOG_TAIL_LINES} lines of the container's output:`);
+    const tail = await conn.exec(dockerLogsTail(name, LOG_TAIL_LINES), { allowFailure: true });
     const lines = `${tail.stdout}${tail.stderr}`.split('\n').filter(Boolean);
     for (const line of lines) log.output('stdout', line);
     const withLogs = lines.length
-      ? `${gate.diagnosis}\nlast output:\n${lines
-          .slice(-LOG_TAIL_LINES)
-          .join('\n')}`
+      ? `${gate.diagnosis}\nlast output:\n${lines.slice(-LOG_TAIL_LINES).join('\n')}`
       : gate.diagnosis;
     return restorePrevious(log.redact(withLogs));
   }
@@ -129,39 +103,37 @@ export async function swapAndGate(
   await log.step(
     `Healthy after ${gate.attempts} probe(s): GET ${app.healthPath} returned ${gate.probe.httpStatus} in ${gate.probe.latencyMs} ms`,
   );
-  // Stopped leftovers of earlier failed versions go too: containers are cheap to recreate
-  // from the kept images, and a stale one would confuse reading the host's state back.
-  for (const old of (await listAppContainers(conn, app.name)).filter(
-    c => c.name !== name,
-  )) {
-    await log.step(
-      `Removing the previous container ${old.name} (its image is kept for rollback)`,
-    );
-    await conn.exec(dockerRemoveContainer(old.id), { allowFailure: true });
-  }
-  await pruneImages(ctx, opts.image);
   return {
     status: 'succeeded',
     summary: `GET ${app.healthPath} returned ${gate.probe.httpStatus} in ${gate.probe.latencyMs} ms`,
+    afterwards: () => removeLeftovers(ctx, name, opts.image),
   };
 }
 
+/**
+ * After a successful swap: the previous containers go (their images stay for rollback), and
+ * images beyond the newest `keepImages` are pruned. Stopped leftovers of failed versions go
+ * too: a stale one would confuse reading the host's state back.
+ */
+export async function removeLeftovers(ctx: JobContext, current: string, currentImage: string): Promise<void> {
+  const stale = (await listAppContainers(ctx.conn, ctx.app.name)).filter(c => c.name !== current);
+  for (const old of stale) {
+    await ctx.log.step(`Cleanup: removing the previous container ${old.name} (its image is kept for rollback)`);
+  }
+  if (stale.length) {
+    await ctx.conn.exec(dockerRemoveContainer(...stale.map(c => c.id)), { allowFailure: true });
+  }
+  await pruneImages(ctx, currentImage);
+}
+
 /** Keeps the newest `keepImages` images of the app (the running one always), removes the rest. */
-export async function pruneImages(
-  ctx: JobContext,
-  currentImage: string,
-): Promise<void> {
+export async function pruneImages(ctx: JobContext, currentImage: string): Promise<void> {
   const images = await listAppImages(ctx.conn, ctx.app.name);
-  const keep = new Set([
-    currentImage,
-    ...images.slice(0, ctx.settings.keepImages).map(i => i.ref),
-  ]);
+  const keep = new Set([currentImage, ...images.slice(0, ctx.settings.keepImages).map(i => i.ref)]);
   const remove = images.filter(i => !keep.has(i.ref)).map(i => i.ref);
   if (remove.length) {
     await ctx.log.step(
-      `Removing ${remove.length} old image(s) beyond the ${
-        ctx.settings.keepImages
-      } kept: ${remove.join(', ')}`,
+      `Cleanup: removing ${remove.length} old image(s) beyond the ${ctx.settings.keepImages} kept: ${remove.join(', ')}`,
     );
     await ctx.conn.exec(dockerRemoveImages(remove), { allowFailure: true });
   }

@@ -52,6 +52,7 @@ describe('command builders', () => {
     });
     expect(run).toEqual(
       expect.arrayContaining([
+        '--init',
         '--restart',
         'unless-stopped',
         '--publish',

@@ -36,6 +36,9 @@ export function dockerRun(opts: {
     'docker',
     'run',
     '--detach',
+    // A tiny init as PID 1 forwards SIGTERM, so `docker stop` ends apps that ignore it as
+    // PID 1 (BusyBox httpd, many shell-started servers) at once instead of after the timeout.
+    '--init',
     '--name',
     opts.name,
     '--restart',
@@ -133,8 +136,8 @@ export function dockerRestart(nameOrId: string, timeoutSeconds = 10): Command {
   ];
 }
 
-export function dockerRemoveContainer(nameOrId: string): Command {
-  return ['docker', 'rm', '--force', '--', nameOrId];
+export function dockerRemoveContainer(...namesOrIds: string[]): Command {
+  return ['docker', 'rm', '--force', '--', ...namesOrIds];
 }
 
 /** Images of an app, newest first, one JSON object per line. */
@@ -164,4 +167,9 @@ export function removeDirectory(dir: string): Command {
 
 export function makeDirectory(dir: string): Command {
   return ['mkdir', '-p', '--', dir];
+}
+
+/** Stops several containers at once. */
+export function dockerStopAll(ids: string[], timeoutSeconds = 10): Command {
+  return ['docker', 'stop', '--time', String(timeoutSeconds), '--', ...ids];
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { andThen, quoteArg, toShell } from './quote';
+import { andThen, inOneSession, quoteArg, toShell } from './quote';
 import { HOSTILE_STRINGS } from './hostileStrings';
 
 /** What a real POSIX shell makes of a quoted command line: its argv, NUL-separated. */
@@ -48,5 +48,20 @@ describe('toShell and andThen', () => {
     const line = andThen(['false'], ['touch', '/tmp/never']);
     expect(line).toBe('false && touch /tmp/never');
     expect(() => execFileSync('sh', ['-c', line])).toThrow();
+  });
+});
+
+describe('inOneSession', () => {
+  it('runs the commands in order in one shell, each argument intact', () => {
+    const hostile = "it's $(not) `run`";
+    const command = inOneSession(['printf', '%s\\n', hostile], ['printf', '%s\\n', 'second']);
+    expect(command.slice(0, 2)).toEqual(['sh', '-c']);
+    const out = execFileSync('sh', ['-c', toShell(command)], { encoding: 'utf8' });
+    expect(out).toBe(`${hostile}\nsecond\n`);
+  });
+
+  it('stops at the first failure', () => {
+    const command = inOneSession(['false'], ['touch', '/tmp/slipway-never-created']);
+    expect(() => execFileSync('sh', ['-c', toShell(command)])).toThrow();
   });
 });

@@ -34,3 +34,12 @@ export function toShell(command: Command): string {
 export function andThen(...commands: Command[]): string {
   return commands.map(toShell).join(' && ');
 }
+
+/**
+ * Several commands in one remote session (`sh -c 'a && b && c'`): every session costs a
+ * login shell on the host (often 100-400 ms), so steps that always go together share one.
+ * Each command is quoted by `toShell`, and the joined line is quoted again as one argument.
+ */
+export function inOneSession(...commands: Command[]): Command {
+  return ['sh', '-c', andThen(...commands)];
+}
