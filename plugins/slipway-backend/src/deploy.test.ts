@@ -51,7 +51,7 @@ describe('deploy pipeline', () => {
         `deploy answered ${res.status}: ${JSON.stringify(res.body)}`,
       );
     deploymentIds.push(res.body.deployment.id);
-    return finished(fixture.store, res.body.deployment.id);
+    return finished(fixture, res.body.deployment.id);
   }
 
   async function logOf(id: string) {
@@ -145,7 +145,7 @@ describe('deploy pipeline', () => {
       'Cloning',
       'Checked out commit',
       'Building image',
-      'Starting',
+      'Started',
       'Health gate',
       'Healthy after',
       'Succeeded',
@@ -212,6 +212,18 @@ describe('deploy pipeline', () => {
     await repo.commit('fix health', { 'public/health': 'ok\n' });
   });
 
+  it('fails a deploy whose build fails, leaving the current version serving', async () => {
+    const good = (await fixture.store.getApp(name))!.currentDeploymentId;
+    const dockerfile = (await run('git', ['-C', path.join(git.root, `${name}.git`), 'show', 'main:Dockerfile'])).toString();
+    await repo.commit('broken build', { Dockerfile: `${dockerfile}\nRUN exit 3\n` });
+    const deployment = await deploy(request0());
+    expect(deployment.status).toBe('failed');
+    expect(deployment.diagnosis).toMatch(/docker build failed on host test with exit code \d+/);
+    expect((await http('/')).body).toContain('version two');
+    expect((await fixture.store.getApp(name))!).toMatchObject({ state: 'running', currentDeploymentId: good });
+    await repo.commit('fix build', { Dockerfile: dockerfile });
+  });
+
   it('answers 409 naming the running deployment to a second deploy of the same app', async () => {
     const [a, b] = await Promise.all([
       request(fixture.app).post('/api/slipway/apps/deploy').send(request0()),
@@ -223,9 +235,9 @@ describe('deploy pipeline', () => {
     const refused = a.status === 202 ? b : a;
     expect(refused.body.error.message).toContain(accepted.body.deployment.id);
     deploymentIds.push(accepted.body.deployment.id);
-    expect(
-      (await finished(fixture.store, accepted.body.deployment.id)).status,
-    ).toBe('succeeded');
+    expect((await finished(fixture, accepted.body.deployment.id)).status).toBe(
+      'succeeded',
+    );
   });
 
   it('lets the restart policy bring a killed container back', async () => {
@@ -281,9 +293,9 @@ describe('deploy pipeline', () => {
       `/api/slipway/apps/${name}/restart`,
     );
     expect(restart.status).toBe(202);
-    expect(
-      (await finished(fixture.store, restart.body.deployment.id)).status,
-    ).toBe('succeeded');
+    expect((await finished(fixture, restart.body.deployment.id)).status).toBe(
+      'succeeded',
+    );
     expect((await fixture.store.getApp(name))!.state).toBe('running');
     const samples = (
       await request(fixture.app).get(`/api/slipway/apps/${name}/status`)
@@ -300,7 +312,7 @@ describe('deploy pipeline', () => {
       .post(`/api/slipway/apps/${name}/rollback`)
       .send({ deploymentId: deploymentIds[1] });
     expect(res.status).toBe(202);
-    const rollback = await finished(fixture.store, res.body.deployment.id);
+    const rollback = await finished(fixture, res.body.deployment.id);
     expect(rollback).toMatchObject({ status: 'succeeded', kind: 'rollback' });
     expect((await http('/')).body).toContain('version two');
     const [container] = await containerOf(name);
@@ -318,7 +330,7 @@ describe('deploy pipeline', () => {
       .post(`/api/slipway/apps/${name}/rollback`)
       .send({ deploymentId: first.id });
     expect(refused.status).toBe(202);
-    const pruned = await finished(fixture.store, refused.body.deployment.id);
+    const pruned = await finished(fixture, refused.body.deployment.id);
     expect(pruned.status).toBe('failed');
     expect(pruned.diagnosis).toMatch(/is no longer on host test/);
     expect((await http('/')).body).toContain('version two');
@@ -376,7 +388,7 @@ describe('deploy pipeline', () => {
   it('destroys an app: containers and images gone, port free, history kept', async () => {
     const res = await request(fixture.app).delete(`/api/slipway/apps/${name}`);
     expect(res.status).toBe(202);
-    expect((await finished(fixture.store, res.body.deployment.id)).status).toBe(
+    expect((await finished(fixture, res.body.deployment.id)).status).toBe(
       'succeeded',
     );
     expect(await containerOf(name)).toEqual([]);
@@ -404,7 +416,7 @@ describe('deploy pipeline', () => {
       .post('/api/slipway/apps/deploy')
       .send({ ...request0(), name: `reuse-${suffix}`, env: {} });
     expect(reuse.status).toBe(202);
-    await finished(fixture.store, reuse.body.deployment.id);
+    await finished(fixture, reuse.body.deployment.id);
     await fixture.cleanup([`reuse-${suffix}`]);
   });
 });

@@ -43,7 +43,7 @@ describe('the local host', () => {
           host: 'local',
         });
       expect(res.status).toBe(202);
-      const deployment = await finished(fixture.store, res.body.deployment.id);
+      const deployment = await finished(fixture, res.body.deployment.id);
       expect({
         status: deployment.status,
         diagnosis: deployment.diagnosis,

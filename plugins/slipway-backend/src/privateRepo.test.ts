@@ -67,7 +67,7 @@ describe('deploying from a private repository', () => {
         host: 'test',
       });
     expect(res.status).toBe(202);
-    const deployment = await finished(fixture.store, res.body.deployment.id);
+    const deployment = await finished(fixture, res.body.deployment.id);
     expect(deployment.status).toBe('succeeded');
 
     const everything = JSON.stringify([
@@ -108,10 +108,10 @@ describe('deploying from a private repository', () => {
         host: 'test',
       });
     expect(res.status).toBe(202);
-    const deployment = await finished(fixture.store, res.body.deployment.id);
+    const deployment = await finished(fixture, res.body.deployment.id);
     expect(deployment.status).toBe('failed');
     expect(deployment.diagnosis).toMatch(
-      /Command git failed .* exit code 128[\s\S]*could not read Username/,
+      /git clone failed on host test with exit code 128[\s\S]*could not read Username/,
     );
     expect((await fixture.store.getApp(name))!.state).toBe('failed');
   });

@@ -241,9 +241,9 @@ describe('provisioning hosts', () => {
           host: hostName,
         });
       expect(deploy.status).toBe(202);
-      expect(
-        (await finished(fixture.store, deploy.body.deployment.id)).status,
-      ).toBe('succeeded');
+      expect((await finished(fixture, deploy.body.deployment.id)).status).toBe(
+        'succeeded',
+      );
 
       const refused = await request(fixture.app)
         .post('/api/slipway/infra/destroy')
@@ -257,7 +257,7 @@ describe('provisioning hosts', () => {
         `/api/slipway/apps/${name}`,
       );
       expect(
-        (await finished(fixture.store, destroyApp.body.deployment.id)).status,
+        (await finished(fixture, destroyApp.body.deployment.id)).status,
       ).toBe('succeeded');
     } finally {
       await git.close();

@@ -151,16 +151,24 @@ export async function createSlipwayFixture(
 }
 
 /**
- * Waits until a deployment reaches a final status and its job has let go of the app (cleanup
- * after a success runs after the status is recorded), and returns it.
+ * Waits until a deployment reaches a final status and, when the fixture is given, until its job
+ * (including the cleanup that follows a success) is over, and returns it.
  */
-export async function finished(store: SlipwayStore, id: string, timeoutMs = 120_000) {
+export async function finished(
+  target: SlipwayStore | { store: SlipwayStore; runner: JobRunner },
+  id: string,
+  timeoutMs = 120_000,
+) {
+  const store = target instanceof SlipwayStore ? target : target.store;
+  const runner = target instanceof SlipwayStore ? undefined : target.runner;
   return waitFor(
     `deployment ${id} to finish`,
     async () => {
       const d = await store.requireDeployment(id);
-      const done = ['succeeded', 'failed', 'rolled_back', 'cancelled'].includes(d.status);
-      return done && (await store.lockHolder(`app:${d.app}`)) !== id ? d : undefined;
+      const done = ['succeeded', 'failed', 'rolled_back', 'cancelled'].includes(
+        d.status,
+      );
+      return done && !runner?.isRunning(id) ? d : undefined;
     },
     timeoutMs,
     100,

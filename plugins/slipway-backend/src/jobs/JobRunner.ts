@@ -161,6 +161,11 @@ export class JobRunner {
     return true;
   }
 
+  /** Whether a job of this backend is still running (cleanup included). */
+  isRunning(deploymentId: string): boolean {
+    return this.jobs.has(deploymentId);
+  }
+
   /** Resolves when the job has finished (for tests and graceful shutdown). */
   async waitFor(deploymentId: string): Promise<void> {
     await this.jobs.get(deploymentId);
@@ -297,8 +302,15 @@ export class JobRunner {
       app = await this.store.requireApp(deployment.app);
       // The outcome is recorded first: users wait for it, not for the cleanup after it.
       await this.finish(deployment, app, outcome, log);
+      // The app is free for the next job as soon as the outcome is recorded; cleanup is
+      // best-effort and tolerates a job that starts meanwhile.
+      await this.store.unlock(appLock(app.name), deployment.id);
       if (outcome.status === 'succeeded' && outcome.afterwards) {
-        await outcome.afterwards().catch(error => log.step(`Cleanup failed (harmless): ${error.message}`));
+        await outcome
+          .afterwards()
+          .catch(error =>
+            log.step(`Cleanup failed (harmless): ${error.message}`),
+          );
       }
     } finally {
       await log.flush();

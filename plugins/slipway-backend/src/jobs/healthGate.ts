@@ -51,7 +51,9 @@ export async function waitUntilHealthy(opts: {
     if (Date.now() >= deadline) {
       return {
         ok: false,
-        diagnosis: `not healthy after ${Math.round(settings.deadlineMs / 1000)} s: ${last.error}`,
+        diagnosis: `not healthy after ${Math.round(
+          settings.deadlineMs / 1000,
+        )} s: ${last.error}`,
         attempts: attempt,
       };
     }
@@ -61,9 +63,17 @@ export async function waitUntilHealthy(opts: {
       sleep(Math.min(interval, Math.max(0, deadline - Date.now())), signal),
     ]);
     if (!state) {
-      return { ok: false, diagnosis: 'container disappeared', attempts: attempt };
+      return {
+        ok: false,
+        diagnosis: 'container disappeared',
+        attempts: attempt,
+      };
     }
-    if (state.status === 'exited' || state.status === 'dead' || (state.restarting && state.restartCount > 0)) {
+    if (
+      state.status === 'exited' ||
+      state.status === 'dead' ||
+      (state.restarting && state.restartCount > 0)
+    ) {
       return { ok: false, diagnosis: describeExit(state), attempts: attempt };
     }
     interval = Math.min(settings.maxIntervalMs, interval * 2);

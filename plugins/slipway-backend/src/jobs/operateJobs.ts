@@ -1,11 +1,10 @@
 import { ConflictError } from '@backstage/errors';
 import {
-  dockerImageExists,
   dockerRemoveContainer,
   dockerRemoveImages,
   dockerRestart,
-  HostConnection,
 } from '@slipway/plugin-slipway-node';
+import { imageExists } from './imageExists';
 import { JobContext, JobOutcome } from './JobContext';
 import { waitUntilHealthy } from './healthGate';
 import {
@@ -15,17 +14,6 @@ import {
   readContainerEnv,
 } from './hostState';
 import { swapAndGate } from './swap';
-
-/** Whether an image is still on the host (kept for rollback, not pruned). */
-export async function imageExists(
-  conn: HostConnection,
-  image: string,
-): Promise<boolean> {
-  const result = await conn.exec(dockerImageExists(image), {
-    allowFailure: true,
-  });
-  return result.exitCode === 0;
-}
 
 /**
  * Rollback: run a kept image again through the same swap and health gate as a deploy. The env

@@ -7,8 +7,16 @@ import {
   dockerStopAll,
   envFileContent,
   inOneSession,
+  Command,
 } from '@slipway/plugin-slipway-node';
-import { AppContainer, inspectContainerState, listAppContainers, listAppImages } from './hostState';
+import {
+  AppContainer,
+  inspectContainerState,
+  listAppContainers,
+  listAppImages,
+} from './hostState';
+import { imageExists } from './imageExists';
+import { stepFailure } from './stepError';
 import { waitUntilHealthy } from './healthGate';
 import { containerName, JobContext, JobOutcome } from './JobContext';
 
@@ -23,13 +31,20 @@ const LOG_TAIL_LINES = 20;
  */
 export async function swapAndGate(
   ctx: JobContext,
-  opts: { image: string; commit: string; env: Record<string, string>; running?: AppContainer[] },
+  opts: {
+    image: string;
+    commit: string;
+    env: Record<string, string>;
+    running?: AppContainer[];
+    /** A build to run first in the same session (the old version serves until it is done). */
+    build?: { command: Command; onBuilt: () => Promise<void> };
+  },
 ): Promise<JobOutcome> {
   const { conn, log, app, deployment, settings } = ctx;
   const name = containerName(app.name, deployment.id);
-  const previous = (opts.running ?? (await listAppContainers(conn, app.name))).filter(
-    c => c.running && c.name !== name,
-  );
+  const previous = (
+    opts.running ?? (await listAppContainers(conn, app.name))
+  ).filter(c => c.running && c.name !== name);
 
   const restorePrevious = async (why: string): Promise<JobOutcome> => {
     await log.step(`Removing the new container ${name}`);
@@ -38,10 +53,15 @@ export async function swapAndGate(
       return { status: 'failed', diagnosis: why, nothingServing: true };
     }
     for (const old of previous) {
-      await log.step(`Rolling back: starting the previous container ${old.name} again`);
+      await log.step(
+        `Rolling back: starting the previous container ${old.name} again`,
+      );
       await conn.exec(dockerStart(old.id), { allowFailure: true });
     }
-    return { status: 'rolled_back', diagnosis: `${why}; the previous version (${previous[0].name}) is serving again` };
+    return {
+      status: 'rolled_back',
+      diagnosis: `${why}; the previous version (${previous[0].name}) is serving again`,
+    };
   };
 
   const run = dockerRun({
@@ -52,23 +72,61 @@ export async function swapAndGate(
     labels: { app: app.name, deployment: deployment.id, commit: opts.commit },
     envFromStdin: true,
   });
-  try {
-    for (const old of previous) {
-      await log.step(`Stopping the previous container ${old.name} (it holds port ${app.port})`);
-    }
-    await log.step(`Starting ${name} from ${opts.image} on port ${app.port} -> ${app.containerPort} (restart policy unless-stopped)`);
-    await conn.exec(previous.length ? inOneSession(dockerStopAll(previous.map(c => c.id)), run) : run, {
-      stdin: envFileContent(opts.env),
-      signal: ctx.signal,
-    });
-    await ctx.store.updateDeployment(deployment.id, { container: name });
-  } catch (error) {
-    return restorePrevious(`the container did not start: ${(error as Error).message}`);
+  const stopAndRun = previous.length
+    ? [dockerStopAll(previous.map(c => c.id)), run]
+    : [run];
+  const started = Date.now();
+  if (opts.build) {
+    await log.step(
+      `Building image ${opts.image} (the current version keeps serving meanwhile)`,
+    );
   }
+  try {
+    await conn.exec(
+      opts.build
+        ? inOneSession(opts.build.command, ...stopAndRun)
+        : inOneSession(...stopAndRun),
+      {
+        stdin: envFileContent(opts.env),
+        signal: ctx.signal,
+        timeoutMs: opts.build ? settings.buildTimeoutMs : undefined,
+        onLine: (stream, line) => {
+          log.output(stream, line);
+        },
+      },
+    );
+  } catch (error) {
+    if (opts.build && !(await imageExists(conn, opts.image))) {
+      // The build failed: nothing was stopped, the current version still serves.
+      throw stepFailure('docker build', app.host, error);
+    }
+    return restorePrevious(
+      `the container did not start: ${
+        stepFailure('docker run', app.host, error).message
+      }`,
+    );
+  }
+  if (opts.build) {
+    await opts.build.onBuilt();
+    await log.step(
+      `Built ${opts.image} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+  for (const old of previous) {
+    await log.step(
+      `Stopped the previous container ${old.name} (it held port ${app.port})`,
+    );
+  }
+  await log.step(
+    `Started ${name} from ${opts.image} on port ${app.port} -> ${app.containerPort} (restart policy unless-stopped)`,
+  );
+  await ctx.store.updateDeployment(deployment.id, { container: name });
 
   const address = ctx.hosts.probeAddress(app.host);
   await log.step(
-    `Health gate: GET http://${address}:${app.port}${app.healthPath}, up to ${settings.healthGate.deadlineMs / 1000} s, ${settings.healthGate.probeTimeoutMs / 1000} s per probe`,
+    `Health gate: GET http://${address}:${app.port}${app.healthPath}, up to ${
+      settings.healthGate.deadlineMs / 1000
+    } s, ${settings.healthGate.probeTimeoutMs / 1000} s per probe`,
   );
   let gate;
   try {
@@ -90,12 +148,18 @@ export async function swapAndGate(
   }
 
   if (!gate.ok) {
-    await log.step(`Unhealthy: ${gate.diagnosis}. Last ${LOG_TAIL_LINES} lines of the container's output:`);
-    const tail = await conn.exec(dockerLogsTail(name, LOG_TAIL_LINES), { allowFailure: true });
+    await log.step(
+      `Unhealthy: ${gate.diagnosis}. Last ${LOG_TAIL_LINES} lines of the container's output:`,
+    );
+    const tail = await conn.exec(dockerLogsTail(name, LOG_TAIL_LINES), {
+      allowFailure: true,
+    });
     const lines = `${tail.stdout}${tail.stderr}`.split('\n').filter(Boolean);
     for (const line of lines) log.output('stdout', line);
     const withLogs = lines.length
-      ? `${gate.diagnosis}\nlast output:\n${lines.slice(-LOG_TAIL_LINES).join('\n')}`
+      ? `${gate.diagnosis}\nlast output:\n${lines
+          .slice(-LOG_TAIL_LINES)
+          .join('\n')}`
       : gate.diagnosis;
     return restorePrevious(log.redact(withLogs));
   }
@@ -115,25 +179,43 @@ export async function swapAndGate(
  * images beyond the newest `keepImages` are pruned. Stopped leftovers of failed versions go
  * too: a stale one would confuse reading the host's state back.
  */
-export async function removeLeftovers(ctx: JobContext, current: string, currentImage: string): Promise<void> {
-  const stale = (await listAppContainers(ctx.conn, ctx.app.name)).filter(c => c.name !== current);
+export async function removeLeftovers(
+  ctx: JobContext,
+  current: string,
+  currentImage: string,
+): Promise<void> {
+  const stale = (await listAppContainers(ctx.conn, ctx.app.name)).filter(
+    c => c.name !== current,
+  );
   for (const old of stale) {
-    await ctx.log.step(`Cleanup: removing the previous container ${old.name} (its image is kept for rollback)`);
+    await ctx.log.step(
+      `Cleanup: removing the previous container ${old.name} (its image is kept for rollback)`,
+    );
   }
   if (stale.length) {
-    await ctx.conn.exec(dockerRemoveContainer(...stale.map(c => c.id)), { allowFailure: true });
+    await ctx.conn.exec(dockerRemoveContainer(...stale.map(c => c.id)), {
+      allowFailure: true,
+    });
   }
   await pruneImages(ctx, currentImage);
 }
 
 /** Keeps the newest `keepImages` images of the app (the running one always), removes the rest. */
-export async function pruneImages(ctx: JobContext, currentImage: string): Promise<void> {
+export async function pruneImages(
+  ctx: JobContext,
+  currentImage: string,
+): Promise<void> {
   const images = await listAppImages(ctx.conn, ctx.app.name);
-  const keep = new Set([currentImage, ...images.slice(0, ctx.settings.keepImages).map(i => i.ref)]);
+  const keep = new Set([
+    currentImage,
+    ...images.slice(0, ctx.settings.keepImages).map(i => i.ref),
+  ]);
   const remove = images.filter(i => !keep.has(i.ref)).map(i => i.ref);
   if (remove.length) {
     await ctx.log.step(
-      `Cleanup: removing ${remove.length} old image(s) beyond the ${ctx.settings.keepImages} kept: ${remove.join(', ')}`,
+      `Cleanup: removing ${remove.length} old image(s) beyond the ${
+        ctx.settings.keepImages
+      } kept: ${remove.join(', ')}`,
     );
     await ctx.conn.exec(dockerRemoveImages(remove), { allowFailure: true });
   }
