@@ -214,13 +214,27 @@ describe('deploy pipeline', () => {
 
   it('fails a deploy whose build fails, leaving the current version serving', async () => {
     const good = (await fixture.store.getApp(name))!.currentDeploymentId;
-    const dockerfile = (await run('git', ['-C', path.join(git.root, `${name}.git`), 'show', 'main:Dockerfile'])).toString();
-    await repo.commit('broken build', { Dockerfile: `${dockerfile}\nRUN exit 3\n` });
+    const dockerfile = (
+      await run('git', [
+        '-C',
+        path.join(git.root, `${name}.git`),
+        'show',
+        'main:Dockerfile',
+      ])
+    ).toString();
+    await repo.commit('broken build', {
+      Dockerfile: `${dockerfile}\nRUN exit 3\n`,
+    });
     const deployment = await deploy(request0());
     expect(deployment.status).toBe('failed');
-    expect(deployment.diagnosis).toMatch(/docker build failed on host test with exit code \d+/);
+    expect(deployment.diagnosis).toMatch(
+      /docker build failed on host test with exit code \d+/,
+    );
     expect((await http('/')).body).toContain('version two');
-    expect((await fixture.store.getApp(name))!).toMatchObject({ state: 'running', currentDeploymentId: good });
+    expect((await fixture.store.getApp(name))!).toMatchObject({
+      state: 'running',
+      currentDeploymentId: good,
+    });
     await repo.commit('fix build', { Dockerfile: dockerfile });
   });
 

@@ -354,4 +354,55 @@ describe('provisioning hosts', () => {
       harness.ssh.hostPublicKey,
     );
   });
+
+  it('cancels a running apply: the tool gets SIGINT and the job ends cancelled', async () => {
+    const name = `slow-${suffix}`;
+    scenario({
+      resources: [
+        {
+          address: 'module.docker_host.aws_instance.host',
+          id: 'i-slow',
+          applyDelayMs: 30_000,
+        },
+      ],
+      progressIntervalMs: 200,
+    });
+    // Another owner: platform-team is at its policy limit of hosts by now.
+    const res = await request(fixture.app)
+      .post('/api/slipway/infra/provision')
+      .send(body(name, { owner: 'group:other-team' }));
+    expect(res.status).toBe(202);
+    await waitFor(
+      'the apply to start',
+      async () =>
+        (
+          await fixture.infra.getLogs(res.body.job.id)
+        ).some(l => /Creating/.test(l.line))
+          ? true
+          : undefined,
+      20_000,
+    );
+    const cancel = await request(fixture.app).post(
+      `/api/slipway/infra/jobs/${res.body.job.id}/cancel`,
+    );
+    expect(cancel.status).toBe(202);
+    await fixture.infraRunner.waitFor(res.body.job.id);
+    expect((await fixture.infra.requireJob(res.body.job.id)).status).toBe(
+      'cancelled',
+    );
+    const signals = fs
+      .readFileSync(standInLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(l => JSON.parse(l))
+      .filter(e => e.event === 'signal');
+    expect(signals.map(e => e.signal)).toContain('SIGINT');
+    expect(
+      (
+        await request(fixture.app).post(
+          `/api/slipway/infra/jobs/${res.body.job.id}/cancel`,
+        )
+      ).status,
+    ).toBe(409);
+  });
 });

@@ -3,7 +3,7 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   APP_STATES,
   AppState,
@@ -193,6 +193,19 @@ export async function createRouter(
       job: await options.infra.requireJob(id),
       log: await options.infra.getLogs(id),
     });
+  });
+
+  router.post('/infra/jobs/:id/cancel', async (req, res) => {
+    await access.require(req, slipwayHostProvisionPermission);
+    const id = idParam(req);
+    const job = await options.infra.requireJob(id);
+    if (!options.infraRunner.cancel(id)) {
+      throw new ConflictError(
+        `Provisioning job ${id} is ${job.status} and not running in this backend`,
+      );
+    }
+    // The tool gets SIGINT (Terraform's graceful stop), then SIGKILL after the grace period.
+    res.status(202).json({ job, message: 'cancelling' });
   });
 
   router.post('/apps/deploy', async (req, res) => {
