@@ -390,6 +390,7 @@ async function main() {
     sshArgs,
     run,
     freePort,
+    removeLabelled,
   } = testHarness;
 
   const suffix = Math.random().toString(36).slice(2, 8);
@@ -462,20 +463,7 @@ async function main() {
     // Everything the script side creates carries slipway-bench.run=<this run>.
     cleanups.push([
       'script containers and images',
-      async () => {
-        const filter = `label=slipway-bench.run=${runLabel}`;
-        const ids = (await run('docker', ['ps', '-aq', '--filter', filter]))
-          .split('\n')
-          .filter(Boolean);
-        if (ids.length) await run('docker', ['rm', '-f', ...ids]);
-        const images = (
-          await run('docker', ['images', '-q', '--filter', filter])
-        )
-          .split('\n')
-          .filter(Boolean);
-        if (images.length)
-          await run('docker', ['rmi', '-f', ...new Set(images)]);
-      },
+      () => removeLabelled(`slipway-bench.run=${runLabel}`),
     ]);
 
     // Layer cache anchor: an image of the same checkout, kept for the whole run, so that the

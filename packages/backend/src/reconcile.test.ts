@@ -5,6 +5,7 @@ import {
   createTestRepo,
   freePort,
   getHarness,
+  removeLabelled,
   GitServer,
   run,
   startGitServer,
@@ -34,23 +35,7 @@ describe('a backend restart during a deploy', () => {
   afterAll(async () => {
     if (backend) await stopBackend(backend);
     await git?.close();
-    const ids = (
-      await run('docker', ['ps', '-aq', '--filter', `label=slipway.app=${app}`])
-    )
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length) await run('docker', ['rm', '-f', ...ids]);
-    const images = (
-      await run('docker', [
-        'images',
-        '-q',
-        '--filter',
-        `label=slipway.app=${app}`,
-      ])
-    )
-      .split('\n')
-      .filter(Boolean);
-    if (images.length) await run('docker', ['rmi', '-f', ...new Set(images)]);
+    await removeLabelled(`slipway.app=${app}`);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -67,9 +67,9 @@ export async function stopDockerDaemon(daemon: DockerDaemon): Promise<void> {
   }
 }
 
-/** Removes the containers and images that tests created (by label), and nothing else. */
-export async function removeTestResources(labelValue?: string): Promise<void> {
-  const filter = `label=${TEST_LABEL}${labelValue ? `=${labelValue}` : ''}`;
+/** Removes every container and image carrying a label (`key` or `key=value`), and nothing else. */
+export async function removeLabelled(label: string): Promise<void> {
+  const filter = `label=${label}`;
   const containers = (await run('docker', ['ps', '-aq', '--filter', filter]))
     .split('\n')
     .filter(Boolean);
@@ -78,4 +78,9 @@ export async function removeTestResources(labelValue?: string): Promise<void> {
     .split('\n')
     .filter(Boolean);
   if (images.length) await run('docker', ['rmi', '-f', ...new Set(images)]);
+}
+
+/** Removes the containers and images that tests created (by label), and nothing else. */
+export async function removeTestResources(labelValue?: string): Promise<void> {
+  await removeLabelled(`${TEST_LABEL}${labelValue ? `=${labelValue}` : ''}`);
 }

@@ -11,7 +11,12 @@ export {
   HARNESS_STATE_ENV,
 } from './harness';
 export type { Harness } from './harness';
-export { TEST_LABEL, removeTestResources, ensureDockerDaemon } from './docker';
+export {
+  TEST_LABEL,
+  removeTestResources,
+  removeLabelled,
+  ensureDockerDaemon,
+} from './docker';
 export { BASE_IMAGE, ensureBaseImage } from './baseImage';
 export { startSshd, stopSshd, sshArgs } from './sshd';
 export type { SshServer } from './sshd';

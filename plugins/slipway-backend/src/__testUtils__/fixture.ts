@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { getHarness, run, waitFor } from '@slipway/test-harness';
+import { getHarness, removeLabelled, waitFor } from '@slipway/test-harness';
 import express from 'express';
 import { Knex } from 'knex';
 import fs from 'node:fs';
@@ -131,20 +131,7 @@ export async function createSlipwayFixture(
     async cleanup(appNames: string[]) {
       await runner.shutdown();
       await infraRunner.shutdown();
-      for (const name of appNames) {
-        const filter = `label=slipway.app=${name}`;
-        const ids = (await run('docker', ['ps', '-aq', '--filter', filter]))
-          .split('\n')
-          .filter(Boolean);
-        if (ids.length) await run('docker', ['rm', '-f', ...ids]);
-        const images = (
-          await run('docker', ['images', '-q', '--filter', filter])
-        )
-          .split('\n')
-          .filter(Boolean);
-        if (images.length)
-          await run('docker', ['rmi', '-f', ...new Set(images)]);
-      }
+      for (const name of appNames) await removeLabelled(`slipway.app=${name}`);
       fs.rmSync(workDir, { recursive: true, force: true });
     },
   };

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { InfraJob, InfraStore } from '../database/InfraStore';
 import { SlipwayStore } from '../database/SlipwayStore';
 import { HostRegistry } from '../hosts/HostRegistry';
+import { BackgroundJobs } from '../jobs/BackgroundJobs';
 import { InfraLog } from './InfraLog';
 import { moduleVariables, rootModule } from './rootModule';
 
@@ -33,8 +34,7 @@ function outputString(outputs: IacOutputs, name: string): string | undefined {
  * name), run in the background, and are settled after a restart.
  */
 export class InfraRunner {
-  private readonly controllers = new Map<string, AbortController>();
-  private readonly jobs = new Map<string, Promise<void>>();
+  private readonly jobs: BackgroundJobs;
 
   constructor(
     private readonly infra: InfraStore,
@@ -43,7 +43,9 @@ export class InfraRunner {
     private readonly tool: IacTool,
     private readonly settings: InfraSettings,
     private readonly logger: LoggerService,
-  ) {}
+  ) {
+    this.jobs = new BackgroundJobs(apps);
+  }
 
   async provision(
     request: ValidProvisionRequest,
@@ -121,26 +123,21 @@ export class InfraRunner {
   }
 
   cancel(jobId: string): boolean {
-    const controller = this.controllers.get(jobId);
-    if (!controller) return false;
-    controller.abort(new Error('cancelled'));
-    return true;
+    return this.jobs.cancel(jobId);
   }
 
   async waitFor(jobId: string): Promise<void> {
-    await this.jobs.get(jobId);
+    await this.jobs.waitFor(jobId);
   }
 
   async shutdown(): Promise<void> {
-    for (const controller of this.controllers.values())
-      controller.abort(new Error('backend shutting down'));
-    await Promise.allSettled(this.jobs.values());
+    await this.jobs.shutdown();
   }
 
   /** Jobs a dead backend left unfinished: failed with the reason, the host marked, locks freed. */
   async reconcile(): Promise<void> {
     for (const job of await this.infra.listUnfinishedJobs()) {
-      if (this.controllers.has(job.id)) continue;
+      if (this.jobs.isRunning(job.id)) continue;
       const log = new InfraLog(this.infra, job.id);
       await log.write(
         'Reconciled after a backend restart: the IaC run was interrupted; run it again to converge (the state is kept)',
@@ -162,56 +159,51 @@ export class InfraRunner {
       work: (log: InfraLog, signal: AbortSignal) => Promise<void>;
     }>,
   ): Promise<InfraJob> {
-    const holder = crypto.randomUUID();
-    if (!(await this.apps.tryLock(hostLock(name), holder))) {
-      const running = await this.apps.lockHolder(hostLock(name));
-      throw new ConflictError(
-        `Host "${name}" already has a provisioning job in progress: ${
-          running ?? 'unknown'
-        }`,
-      );
-    }
-    let prepared;
-    try {
-      prepared = await prepare(holder);
-    } catch (error) {
-      await this.apps.unlock(hostLock(name), holder);
-      throw error;
-    }
-    const { job, work } = prepared;
-    const controller = new AbortController();
-    this.controllers.set(job.id, controller);
-    const log = new InfraLog(this.infra, job.id);
-    const running = (async () => {
-      try {
-        await this.infra.setJobStatus(job.id, 'in_progress');
-        await log.write(
-          `${job.kind} of host ${name} started by ${
-            job.initiator ?? 'unknown'
-          } with ${this.tool.name}`,
-        );
-        await work(log, controller.signal);
-        await log.write('Succeeded');
-        await this.infra.setJobStatus(job.id, 'succeeded');
-      } catch (error) {
-        const message = (error as Error).message ?? String(error);
-        const status = controller.signal.aborted ? 'cancelled' : 'failed';
-        await log.write(
-          `${status === 'cancelled' ? 'Cancelled' : 'Failed'}: ${message}`,
-        );
-        await this.infra.setJobStatus(job.id, status, message);
-        await this.infra.setHostState(name, 'failed');
-      } finally {
-        await log.flush();
-        await this.hosts.refresh(this.infra);
-        this.controllers.delete(job.id);
-        this.jobs.delete(job.id);
-        await this.apps.unlock(hostLock(name), holder);
-      }
-    })();
-    this.jobs.set(job.id, running);
+    const job = await this.jobs.start({
+      lock: hostLock(name),
+      conflict: async running =>
+        new ConflictError(
+          `Host "${name}" already has a provisioning job in progress: ${
+            running ?? 'unknown'
+          }`,
+        ),
+      prepare: async id => {
+        const { job: record, work } = await prepare(id);
+        return { record, run: signal => this.run(record, work, signal) };
+      },
+    });
     this.logger.info(`Started ${job.kind} ${job.id} of host ${name}`);
     return job;
+  }
+
+  private async run(
+    job: InfraJob,
+    work: (log: InfraLog, signal: AbortSignal) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const log = new InfraLog(this.infra, job.id);
+    try {
+      await this.infra.setJobStatus(job.id, 'in_progress');
+      await log.write(
+        `${job.kind} of host ${job.host} started by ${
+          job.initiator ?? 'unknown'
+        } with ${this.tool.name}`,
+      );
+      await work(log, signal);
+      await log.write('Succeeded');
+      await this.infra.setJobStatus(job.id, 'succeeded');
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      const status = signal.aborted ? 'cancelled' : 'failed';
+      await log.write(
+        `${status === 'cancelled' ? 'Cancelled' : 'Failed'}: ${message}`,
+      );
+      await this.infra.setJobStatus(job.id, status, message);
+      await this.infra.setHostState(job.host, 'failed');
+    } finally {
+      await log.flush();
+      await this.hosts.refresh(this.infra);
+    }
   }
 
   private workDirOf(name: string): string {

@@ -18,6 +18,7 @@ import { runDeployJob } from './deployJob';
 import { listAppContainers } from './hostState';
 import { JobContext, JobOutcome } from './JobContext';
 import { GitAuth, GitCredentials } from './gitCredentials';
+import { BackgroundJobs } from './BackgroundJobs';
 import { JobLog } from './JobLog';
 import { runDestroyJob, runRestartJob, runRollbackJob } from './operateJobs';
 import { DeploySettings } from './settings';
@@ -37,8 +38,7 @@ const ENDINGS = {
  * record at once and follows its log.
  */
 export class JobRunner {
-  private readonly controllers = new Map<string, AbortController>();
-  private readonly jobs = new Map<string, Promise<void>>();
+  private readonly jobs: BackgroundJobs;
 
   constructor(
     private readonly store: SlipwayStore,
@@ -46,7 +46,9 @@ export class JobRunner {
     private readonly settings: DeploySettings,
     private readonly logger: LoggerService,
     private readonly gitCredentials?: GitCredentials,
-  ) {}
+  ) {
+    this.jobs = new BackgroundJobs(store);
+  }
 
   async deploy(
     request: ValidDeployRequest,
@@ -59,7 +61,7 @@ export class JobRunner {
         `App "${request.name}" runs on host ${existing.host}; destroy it there before deploying it to ${request.host}`,
       );
     }
-    return this.start(request.name, 'deploy', initiator, async holder => {
+    return this.start(request.name, 'deploy', async holder => {
       const app = await this.store.upsertAppForDeploy({
         name: request.name,
         host: request.host,
@@ -117,7 +119,7 @@ export class JobRunner {
         `Deployment ${target.id} did not succeed with an image, so it cannot be rolled back to`,
       );
     }
-    return this.start(appName, 'rollback', initiator, async holder => ({
+    return this.start(appName, 'rollback', async holder => ({
       deployment: await this.store.createDeployment({
         id: holder,
         app: appName,
@@ -155,26 +157,21 @@ export class JobRunner {
 
   /** Cancels a running job: its remote command is killed and the previous version restored. */
   cancel(deploymentId: string): boolean {
-    const controller = this.controllers.get(deploymentId);
-    if (!controller) return false;
-    controller.abort(new Error('cancelled'));
-    return true;
+    return this.jobs.cancel(deploymentId);
   }
 
   /** Whether a job of this backend is still running (cleanup included). */
   isRunning(deploymentId: string): boolean {
-    return this.jobs.has(deploymentId);
+    return this.jobs.isRunning(deploymentId);
   }
 
   /** Resolves when the job has finished (for tests and graceful shutdown). */
   async waitFor(deploymentId: string): Promise<void> {
-    await this.jobs.get(deploymentId);
+    await this.jobs.waitFor(deploymentId);
   }
 
   async shutdown(): Promise<void> {
-    for (const controller of this.controllers.values())
-      controller.abort(new Error('backend shutting down'));
-    await Promise.allSettled(this.jobs.values());
+    await this.jobs.shutdown();
   }
 
   private async liveApp(name: string): Promise<App> {
@@ -192,7 +189,7 @@ export class JobRunner {
     initiator: string | null,
     work: (ctx: JobContext) => Promise<JobOutcome>,
   ): Promise<Deployment> {
-    return this.start(appName, kind, initiator, async holder => ({
+    return this.start(appName, kind, async holder => ({
       deployment: await this.store.createDeployment({
         id: holder,
         app: appName,
@@ -208,7 +205,6 @@ export class JobRunner {
   private async start(
     appName: string,
     kind: DeploymentKind,
-    _initiator: string | null,
     prepare: (holder: string) => Promise<{
       deployment: Deployment;
       secrets: string[];
@@ -216,47 +212,38 @@ export class JobRunner {
       work: (ctx: JobContext) => Promise<JobOutcome>;
     }>,
   ): Promise<Deployment> {
-    const holder = crypto.randomUUID();
-    if (!(await this.store.tryLock(appLock(appName), holder))) {
+    const deployment = await this.jobs.start({
+      lock: appLock(appName),
       // The lock holder is the running job's deployment id (its row may be a moment behind).
-      const running = await this.store.lockHolder(appLock(appName));
-      const other = running
-        ? await this.store.getDeployment(running)
-        : undefined;
-      throw new ConflictError(
-        other
-          ? `App "${appName}" already has a ${
-              other.kind
-            } in progress: deployment ${other.id} (${other.status}, started ${
-              other.startedAt ?? other.createdAt
-            })`
-          : `App "${appName}" already has a job in progress: deployment ${
-              running ?? 'unknown'
-            }`,
-      );
-    }
-    let prepared;
-    try {
-      prepared = await prepare(holder);
-    } catch (error) {
-      await this.store.unlock(appLock(appName), holder);
-      throw error;
-    }
-    const { deployment, secrets, work, gitAuth } = prepared;
-    const controller = new AbortController();
-    this.controllers.set(deployment.id, controller);
-    const job = this.run(
-      deployment,
-      secrets,
-      work,
-      controller.signal,
-      gitAuth,
-    ).finally(async () => {
-      this.controllers.delete(deployment.id);
-      this.jobs.delete(deployment.id);
-      await this.store.unlock(appLock(appName), holder);
+      conflict: async running => {
+        const other = running
+          ? await this.store.getDeployment(running)
+          : undefined;
+        return new ConflictError(
+          other
+            ? `App "${appName}" already has a ${
+                other.kind
+              } in progress: deployment ${other.id} (${other.status}, started ${
+                other.startedAt ?? other.createdAt
+              })`
+            : `App "${appName}" already has a job in progress: deployment ${
+                running ?? 'unknown'
+              }`,
+        );
+      },
+      prepare: async id => {
+        const {
+          deployment: record,
+          secrets,
+          work,
+          gitAuth,
+        } = await prepare(id);
+        return {
+          record,
+          run: signal => this.run(record, secrets, work, signal, gitAuth),
+        };
+      },
     });
-    this.jobs.set(deployment.id, job);
     this.logger.info(`Started ${kind} ${deployment.id} of app ${appName}`);
     return deployment;
   }
@@ -378,7 +365,7 @@ export class JobRunner {
    */
   async reconcile(): Promise<void> {
     for (const deployment of await this.store.listUnfinishedDeployments()) {
-      if (this.controllers.has(deployment.id)) continue;
+      if (this.jobs.isRunning(deployment.id)) continue;
       const app = await this.store.requireApp(deployment.app);
       const log = new JobLog(this.store, deployment.id);
       let diagnosis = 'the backend restarted during this job';

@@ -54,14 +54,22 @@ describe('toShell and andThen', () => {
 describe('inOneSession', () => {
   it('runs the commands in order in one shell, each argument intact', () => {
     const hostile = "it's $(not) `run`";
-    const command = inOneSession(['printf', '%s\\n', hostile], ['printf', '%s\\n', 'second']);
+    const command = inOneSession(
+      ['printf', '%s\\n', hostile],
+      ['printf', '%s\\n', 'second'],
+    );
     expect(command.slice(0, 2)).toEqual(['sh', '-c']);
-    const out = execFileSync('sh', ['-c', toShell(command)], { encoding: 'utf8' });
+    const out = execFileSync('sh', ['-c', toShell(command)], {
+      encoding: 'utf8',
+    });
     expect(out).toBe(`${hostile}\nsecond\n`);
   });
 
   it('stops at the first failure', () => {
-    const command = inOneSession(['false'], ['touch', '/tmp/slipway-never-created']);
+    const command = inOneSession(
+      ['false'],
+      ['touch', '/tmp/slipway-never-created'],
+    );
     expect(() => execFileSync('sh', ['-c', toShell(command)])).toThrow();
   });
 });
