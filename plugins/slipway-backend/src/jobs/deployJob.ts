@@ -1,6 +1,7 @@
 import { ValidDeployRequest } from '@slipway/plugin-slipway-common';
 import {
   dockerBuild,
+  dockerPsByApp,
   gitClone,
   gitRevParseHead,
   inOneSession,
@@ -9,7 +10,7 @@ import {
   withGitAuthFromStdin,
 } from '@slipway/plugin-slipway-node';
 import path from 'node:path';
-import { listAppContainers } from './hostState';
+import { parseAppContainers } from './hostState';
 import { imageRef, JobContext, JobOutcome, shortId } from './JobContext';
 import { stepFailure } from './stepError';
 import { swapAndGate } from './swap';
@@ -43,11 +44,8 @@ export async function runDeployJob(
         request.ref ? ` at ${request.ref}` : ''
       } on host ${app.host}`,
     );
-    // What runs now is read while the repo is cloned, off the critical path.
-    const running = listAppContainers(conn, app.name);
-    running.catch(() => undefined);
     const clone = gitClone({ repo: request.repo, dir, ref: request.ref });
-    // The last line of output is the commit: `rev-parse` runs last in the session.
+    // One session: the clone, its commit (a line of its own), and what runs now (JSON lines).
     const cloned = await conn
       .exec(
         inOneSession(
@@ -55,17 +53,27 @@ export async function runDeployJob(
           removeDirectory(dir),
           ctx.gitAuth ? withGitAuthFromStdin(clone) : clone,
           gitRevParseHead(dir),
+          dockerPsByApp(app.name),
         ),
-        ctx.gitAuth
-          ? { ...streamed, stdin: `${ctx.gitAuth.header}\n` }
-          : streamed,
+        {
+          ...streamed,
+          // git's progress and errors go to the log; the commit and docker's JSON are data.
+          onLine: (stream, line) => {
+            if (stream === 'stderr' || !/^(\{|[0-9a-f]{40})/.test(line))
+              log.output(stream, line);
+          },
+          ...(ctx.gitAuth ? { stdin: `${ctx.gitAuth.header}\n` } : {}),
+        },
       )
       .catch(error => {
         throw stepFailure('git clone', app.host, error);
       });
-    const commit = cloned.stdout.trim().split('\n').pop() ?? '';
-    if (!/^[0-9a-f]{40,64}$/.test(commit))
-      throw new Error(`git did not report a commit (got "${commit}")`);
+    const lines = cloned.stdout.trim().split('\n');
+    const commit =
+      lines.find(line => /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(line)) ?? '';
+    if (!commit)
+      throw new Error(`git did not report a commit (got "${lines[0] ?? ''}")`);
+    const running = parseAppContainers(cloned.stdout);
     await ctx.store.updateDeployment(deployment.id, { commitSha: commit });
     await log.step(`Checked out commit ${commit}`);
 
@@ -75,7 +83,7 @@ export async function runDeployJob(
       image,
       commit,
       env: request.env,
-      running: await running,
+      running,
       // The build shares the swap's session: one login shell less on the host.
       build: {
         command: inOneSession(

@@ -47,6 +47,11 @@ export async function listAppContainers(
   app: string,
 ): Promise<AppContainer[]> {
   const { stdout } = await conn.exec(dockerPsByApp(app));
+  return parseAppContainers(stdout);
+}
+
+/** The containers in `docker ps --format '{{json .}}'` output (other lines are ignored). */
+export function parseAppContainers(stdout: string): AppContainer[] {
   return jsonLines<{
     ID: string;
     Names: string;
