@@ -207,8 +207,7 @@ function slipwayPhases(
     ['job started', at(/ started by /)],
     ['cloning', at(/^Cloning /)],
     ['cloned', at(/^Checked out commit/)],
-    ['built', at(/^Built /)],
-    ['starting', at(/^Starting /)],
+    ['started', at(/^Started /)],
     ['gate', at(/^Health gate:/)],
     ['healthy', at(/^Healthy after/)],
     ['succeeded', at(/^Succeeded:/)],
@@ -217,13 +216,12 @@ function slipwayPhases(
   const names: Record<string, string> = {
     'job started': 'POST -> job running (HTTP, lock, DB rows)',
     cloning: 'SSH connect (handshake + auth), DB',
-    cloned: 'clone: mkdir, rm, git clone, rev-parse, DB',
-    built: 'docker build, DB',
-    starting: 'docker ps (find previous), DB',
-    gate: 'docker run, DB',
+    cloned: 'session 1: mkdir, rm, git clone, rev-parse, docker ps; DB',
+    started: 'session 2: docker build, rm clone, docker stop, docker run; DB',
+    gate: 'log lines (DB)',
     healthy: 'health gate',
-    succeeded: 'after healthy: ps, images, rm clone, close',
-    finished: 'record the end (DB)',
+    succeeded: 'record the outcome (DB)',
+    finished: 'finishedAt',
   };
   const phases: Record<string, number> = {};
   for (let i = 1; i < marks.length; i++) {
