@@ -12,6 +12,8 @@ import { run } from './exec';
 export type GitServer = {
   baseUrl: string;
   root: string;
+  /** Working copies of the repos made by createTestRepo, removed by close(). */
+  workDirs: string[];
   close(): Promise<void>;
 };
 
@@ -47,12 +49,15 @@ export async function startGitServer(
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as { port: number };
+  const workDirs: string[] = [];
   return {
     baseUrl: `http://127.0.0.1:${address.port}`,
     root,
+    workDirs,
     close: async () => {
       await new Promise(resolve => server.close(resolve));
-      fs.rmSync(root, { recursive: true, force: true });
+      for (const dir of [root, ...workDirs])
+        fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -81,6 +86,7 @@ export async function createTestRepo(
   sourceDir: string,
 ): Promise<TestRepo> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `slipway-src-${name}-`));
+  server.workDirs.push(work);
   const bare = path.join(server.root, `${name}.git`);
   fs.cpSync(sourceDir, work, { recursive: true });
   const git = (...args: string[]) => run('git', ['-C', work, ...args]);

@@ -40,7 +40,7 @@ describe('command builders', () => {
       labels,
     });
     expect(toShell(build)).toBe(
-      'docker build --tag slipway/hello:d-1 --label slipway.app=hello --label slipway.deployment=d-1 --label slipway.commit=abc123 -- /src',
+      'docker build --force-rm --tag slipway/hello:d-1 --label slipway.app=hello --label slipway.deployment=d-1 --label slipway.commit=abc123 -- /src',
     );
     const run = dockerRun({
       name: 'hello-d-1',

@@ -7,9 +7,11 @@ export function dockerBuild(opts: {
   contextDir: string;
   labels: SlipwayLabels;
 }): Command {
+  // --force-rm: a failed build leaves no intermediate containers behind on the host.
   return [
     'docker',
     'build',
+    '--force-rm',
     '--tag',
     opts.tag,
     ...labelArgs(opts.labels),
