@@ -42,6 +42,11 @@ export interface Config {
     deploy?: {
       /** Build folder on hosts, relative to the SSH user's home or absolute. Default `.slipway`. */
       workDir?: string;
+      /**
+       * Resolve the ref to a commit from the backend with `git ls-remote` (default true), so a
+       * deploy needs one SSH session; set false for repos only the hosts can reach.
+       */
+      resolveRefOnBackend?: boolean;
       /** Images kept per app for rollback, the current one included. Default 3 (minimum 2). */
       keepImages?: number;
       /** Per-command timeout in seconds. Default 120. */

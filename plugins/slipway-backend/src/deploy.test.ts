@@ -143,7 +143,7 @@ describe('deploy pipeline', () => {
     const log = await logOf(deployment.id);
     for (const step of [
       'Cloning',
-      'Checked out commit',
+      'Resolved main of',
       'Building image',
       'Started',
       'Health gate',

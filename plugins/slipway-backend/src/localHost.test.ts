@@ -21,7 +21,11 @@ describe('the local host', () => {
   it('deploys an app with the backend machine own Docker Engine', async () => {
     const knex = await databases.init('SQLITE_3');
     const fixture = await createSlipwayFixture(knex, {
-      config: { hosts: [{ name: 'local', type: 'local' }] },
+      config: {
+        hosts: [{ name: 'local', type: 'local' }],
+        // The host resolves the ref here: the two-session path is covered too.
+        deploy: { resolveRefOnBackend: false },
+      },
     });
     const git = await startGitServer();
     const name = `local-${uniqueSuffix()}`;
@@ -52,6 +56,14 @@ describe('the local host', () => {
         diagnosis: null,
       });
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      const log = await request(fixture.app).get(
+        `/api/slipway/deployments/${deployment.id}`,
+      );
+      expect(log.body.log.map((l: { line: string }) => l.line)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^Checked out commit [0-9a-f]{40}$/),
+        ]),
+      );
       const hosts = await request(fixture.app).get('/api/slipway/hosts');
       expect(hosts.body.items).toEqual([
         expect.objectContaining({ name: 'local', type: 'local' }),

@@ -81,7 +81,7 @@ describe('deploying from a private repository', () => {
       await knex('slipway_deployment_logs').select(),
       await knex('slipway_apps').select(),
     ]);
-    expect(everything).toContain('Checked out commit');
+    expect(everything).toContain('Resolved the default branch of');
     expect(everything).not.toContain(TOKEN);
     expect(everything).not.toContain(
       Buffer.from(`x-access-token:${TOKEN}`).toString('base64'),

@@ -54,9 +54,13 @@ export async function createSlipwayFixture(
         },
       ],
       repos: { allowedHosts: ['127.0.0.1'] },
-      deploy: { workDir, healthGate: { deadlineSeconds: 20 } },
       health: { failureThreshold: 3, probeTimeoutMs: 2000 },
       ...opts.config,
+      deploy: {
+        workDir,
+        healthGate: { deadlineSeconds: 20 },
+        ...(opts.config as { deploy?: object } | undefined)?.deploy,
+      },
     },
   });
   // Errors are printed: a 500 in a test should say why.

@@ -20,6 +20,7 @@ import { JobContext, JobOutcome } from './JobContext';
 import { GitAuth, GitCredentials } from './gitCredentials';
 import { BackgroundJobs } from './BackgroundJobs';
 import { JobLog } from './JobLog';
+import { resolveCommit } from './resolveCommit';
 import { runDestroyJob, runRestartJob, runRollbackJob } from './operateJobs';
 import { DeploySettings } from './settings';
 
@@ -82,11 +83,15 @@ export class JobRunner {
         request: { ...withoutEnv, envNames: Object.keys(env).sort() },
       });
       const gitAuth = this.gitCredentials?.forRepo(request.repo);
+      // Asked while the job connects to the host; undefined means "resolve it on the host".
+      const knownCommit = this.settings.resolveRefOnBackend
+        ? resolveCommit(request.repo, request.ref, gitAuth)
+        : Promise.resolve(undefined);
       return {
         deployment,
         secrets: [...Object.values(env), ...(gitAuth?.secrets ?? [])],
         gitAuth,
-        work: (ctx: JobContext) => runDeployJob(ctx, request),
+        work: (ctx: JobContext) => runDeployJob(ctx, request, knownCommit),
       };
     });
   }

@@ -2,6 +2,7 @@ import { ValidDeployRequest } from '@slipway/plugin-slipway-common';
 import {
   dockerBuild,
   dockerPsByApp,
+  gitCheckoutDetached,
   gitClone,
   gitRevParseHead,
   inOneSession,
@@ -23,6 +24,8 @@ import { swapAndGate } from './swap';
 export async function runDeployJob(
   ctx: JobContext,
   request: ValidDeployRequest,
+  /** The commit the ref names, when the backend could ask the repo (see resolveCommit). */
+  knownCommit: Promise<string | undefined> = Promise.resolve(undefined),
 ): Promise<JobOutcome> {
   const { conn, log, app, deployment, settings } = ctx;
   const root = ctx.hosts.workRoot(app.host, settings.workDir);
@@ -39,6 +42,50 @@ export async function runDeployJob(
   let cloneRemoved = false;
 
   try {
+    const known = await knownCommit;
+    if (known) {
+      // The whole deploy in one session: clone at the known commit, build, stop, run.
+      await log.step(
+        `Resolved ${request.ref ?? 'the default branch'} of ${
+          request.repo
+        } to commit ${known}`,
+      );
+      await ctx.store.updateDeployment(deployment.id, { commitSha: known });
+      await log.step(`Cloning at commit ${known} on host ${app.host}`);
+      const image = imageRef(app.name, deployment.id);
+      const clone = gitClone({ repo: request.repo, dir, ref: request.ref });
+      return await swapAndGate(ctx, {
+        image,
+        commit: known,
+        env: request.env,
+        stopByLabel: true,
+        stdinPrefix: ctx.gitAuth ? `${ctx.gitAuth.header}\n` : undefined,
+        build: {
+          step: 'git clone and docker build',
+          command: inOneSession(
+            makeDirectory(path.posix.dirname(dir)),
+            removeDirectory(dir),
+            ctx.gitAuth ? withGitAuthFromStdin(clone) : clone,
+            gitCheckoutDetached(dir, known),
+            dockerBuild({
+              tag: image,
+              contextDir: dir,
+              labels: {
+                app: app.name,
+                deployment: deployment.id,
+                commit: known,
+              },
+            }),
+            removeDirectory(dir),
+          ),
+          onBuilt: async () => {
+            cloneRemoved = true;
+            await ctx.store.updateDeployment(deployment.id, { image });
+          },
+        },
+      });
+    }
+
     await log.step(
       `Cloning ${request.repo}${
         request.ref ? ` at ${request.ref}` : ''

@@ -13,6 +13,11 @@ export type DeploySettings = {
     probeTimeoutMs: number;
     deadlineMs: number;
   };
+  /**
+   * Ask the repo for the ref's commit from the backend (`git ls-remote`), so a deploy runs in
+   * one SSH session; when that fails the host resolves it. Off for repos only hosts can reach.
+   */
+  resolveRefOnBackend: boolean;
   /** Images kept per app (the current one included), for rollback. */
   keepImages: number;
   /** Build folder on hosts: relative to the SSH user's home, or absolute. */
@@ -40,6 +45,7 @@ export function readDeploySettings(config: Config): DeploySettings {
       deadlineMs:
         (c?.getOptionalNumber('healthGate.deadlineSeconds') ?? 60) * 1000,
     },
+    resolveRefOnBackend: c?.getOptionalBoolean('resolveRefOnBackend') ?? true,
     keepImages: Math.max(2, c?.getOptionalNumber('keepImages') ?? 3),
     workDir: c?.getOptionalString('workDir') ?? '.slipway',
     commandTimeoutMs:

@@ -5,6 +5,7 @@ import {
   dockerRun,
   dockerStart,
   dockerStopAll,
+  dockerStopRunningOfApp,
   envFileContent,
   inOneSession,
   Command,
@@ -37,14 +38,30 @@ export async function swapAndGate(
     env: Record<string, string>;
     running?: AppContainer[];
     /** A build to run first in the same session (the old version serves until it is done). */
-    build?: { command: Command; onBuilt: () => Promise<void> };
+    build?: { command: Command; onBuilt: () => Promise<void>; step?: string };
+    /** Written to stdin before the env file (a git credential line the build chain reads). */
+    stdinPrefix?: string;
+    /**
+     * Stop whatever of the app runs, found by label on the host in the same session, instead
+     * of reading it first: one session less. The stopped ids come back in the output.
+     */
+    stopByLabel?: boolean;
   },
 ): Promise<JobOutcome> {
   const { conn, log, app, deployment, settings } = ctx;
   const name = containerName(app.name, deployment.id);
-  const previous = (
-    opts.running ?? (await listAppContainers(conn, app.name))
-  ).filter(c => c.running && c.name !== name);
+  let previous: Pick<AppContainer, 'id' | 'name'>[] = opts.stopByLabel
+    ? []
+    : (opts.running ?? (await listAppContainers(conn, app.name))).filter(
+        c => c.running && c.name !== name,
+      );
+  const fullIds: string[] = [];
+  const stoppedByLabel = (sessionSucceeded: boolean) =>
+    // `docker stop` echoes each stopped id; `docker run -d` prints the new one last.
+    (sessionSucceeded ? fullIds.slice(0, -1) : fullIds).map(id => ({
+      id,
+      name: id.slice(0, 12),
+    }));
 
   const restorePrevious = async (why: string): Promise<JobOutcome> => {
     await log.step(`Removing the new container ${name}`);
@@ -72,9 +89,10 @@ export async function swapAndGate(
     labels: { app: app.name, deployment: deployment.id, commit: opts.commit },
     envFromStdin: true,
   });
-  const stopAndRun = previous.length
+  let stopAndRun = previous.length
     ? [dockerStopAll(previous.map(c => c.id)), run]
     : [run];
+  if (opts.stopByLabel) stopAndRun = [dockerStopRunningOfApp(app.name), run];
   const started = Date.now();
   if (opts.build) {
     await log.step(
@@ -87,18 +105,22 @@ export async function swapAndGate(
         ? inOneSession(opts.build.command, ...stopAndRun)
         : inOneSession(...stopAndRun),
       {
-        stdin: envFileContent(opts.env),
+        stdin: `${opts.stdinPrefix ?? ''}${envFileContent(opts.env)}`,
         signal: ctx.signal,
         timeoutMs: opts.build ? settings.buildTimeoutMs : undefined,
         onLine: (stream, line) => {
+          if (stream === 'stdout' && /^[0-9a-f]{64}$/.test(line))
+            fullIds.push(line);
           log.output(stream, line);
         },
       },
     );
+    if (opts.stopByLabel) previous = stoppedByLabel(true);
   } catch (error) {
+    if (opts.stopByLabel) previous = stoppedByLabel(false);
     if (opts.build && !(await imageExists(conn, opts.image))) {
       // The build failed: nothing was stopped, the current version still serves.
-      throw stepFailure('docker build', app.host, error);
+      throw stepFailure(opts.build.step ?? 'docker build', app.host, error);
     }
     return restorePrevious(
       `the container did not start: ${

@@ -175,3 +175,15 @@ export function makeDirectory(dir: string): Command {
 export function dockerStopAll(ids: string[], timeoutSeconds = 10): Command {
   return ['docker', 'stop', '--time', String(timeoutSeconds), '--', ...ids];
 }
+
+/**
+ * Stops the app's running containers, found by label on the host itself, and prints their
+ * full ids (one per line) so a failed swap can start them again. The script text is constant;
+ * the app name travels as a positional parameter.
+ */
+export const STOP_APP_CONTAINERS =
+  'docker ps -q --no-trunc --filter "label=slipway.app=$1" --filter status=running | xargs -r docker stop --time 10 --';
+
+export function dockerStopRunningOfApp(app: string): Command {
+  return ['sh', '-c', STOP_APP_CONTAINERS, 'sh', app];
+}

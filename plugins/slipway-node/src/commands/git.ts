@@ -50,3 +50,39 @@ export const GIT_AUTH_FROM_STDIN =
 export function withGitAuthFromStdin(command: Command): Command {
   return ['sh', '-c', GIT_AUTH_FROM_STDIN, 'sh', ...command];
 }
+
+/** Asks the remote which commit a branch or tag (or HEAD) points at, without cloning. */
+export function gitLsRemote(repo: string, ref?: string): Command {
+  return [...SAFE_GIT, 'ls-remote', '--', repo, ref ?? 'HEAD'];
+}
+
+/**
+ * The commit `ref` names in `git ls-remote` output: the branch, else the (peeled) tag, else
+ * HEAD when no ref is given. Undefined when the output does not name it.
+ */
+export function commitFromLsRemote(
+  output: string,
+  ref?: string,
+): string | undefined {
+  const refs = new Map<string, string>();
+  for (const line of output.split('\n')) {
+    const [sha, name] = line.trim().split('\t');
+    if (sha && name && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha))
+      refs.set(name, sha);
+  }
+  const candidates = ref
+    ? [`refs/heads/${ref}`, `refs/tags/${ref}^{}`, `refs/tags/${ref}`, ref]
+    : ['HEAD'];
+  for (const name of candidates) {
+    const sha = refs.get(name);
+    if (sha) return sha;
+  }
+  return undefined;
+}
+
+/** Puts the clone at exactly the commit that was resolved before, whatever the branch did since. */
+export function gitCheckoutDetached(dir: string, commit: string): Command {
+  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit))
+    throw new Error(`not a commit id: ${commit}`);
+  return ['git', '-C', dir, 'checkout', '--quiet', '--detach', commit];
+}
