@@ -1,8 +1,17 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { createTestRepo, freePort, GitServer, startGitServer } from '@slipway/test-harness';
+import {
+  createTestRepo,
+  freePort,
+  GitServer,
+  startGitServer,
+} from '@slipway/test-harness';
 import path from 'node:path';
 import request from 'supertest';
-import { createSlipwayFixture, finished, uniqueSuffix } from './__testUtils__/fixture';
+import {
+  createSlipwayFixture,
+  finished,
+  uniqueSuffix,
+} from './__testUtils__/fixture';
 
 /** The lock is per app: deploys of different apps run side by side, not one after another. */
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
@@ -16,7 +25,9 @@ describe('deploys of different apps', () => {
   });
 
   it('run in parallel', async () => {
-    const fixture = await createSlipwayFixture(await databases.init('SQLITE_3'));
+    const fixture = await createSlipwayFixture(
+      await databases.init('SQLITE_3'),
+    );
     git = await startGitServer();
     const suffix = uniqueSuffix();
     const names = [`par-a-${suffix}`, `par-b-${suffix}`];
@@ -24,7 +35,9 @@ describe('deploys of different apps', () => {
       const bodies = await Promise.all(
         names.map(async name => ({
           name,
-          repo: (await createTestRepo(git, name, path.join(EXAMPLES, 'slow-start'))).url,
+          repo: (
+            await createTestRepo(git, name, path.join(EXAMPLES, 'slow-start'))
+          ).url,
           port: await freePort(),
           container_port: 8080,
           health_path: '/health',
@@ -33,10 +46,14 @@ describe('deploys of different apps', () => {
         })),
       );
       const responses = await Promise.all(
-        bodies.map(body => request(fixture.app).post('/api/slipway/apps/deploy').send(body)),
+        bodies.map(body =>
+          request(fixture.app).post('/api/slipway/apps/deploy').send(body),
+        ),
       );
       expect(responses.map(r => r.status)).toEqual([202, 202]);
-      const [a, b] = await Promise.all(responses.map(r => finished(fixture, r.body.deployment.id)));
+      const [a, b] = await Promise.all(
+        responses.map(r => finished(fixture, r.body.deployment.id)),
+      );
       expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
       // Each waited at least 2 s for its app to boot; they overlapped instead of queueing.
       const overlap =
