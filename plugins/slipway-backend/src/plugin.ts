@@ -3,20 +3,8 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { slipwayPermissions } from '@slipway/plugin-slipway-common';
-import { applyDatabaseMigrations } from './database/migrations';
-import { SlipwayStore } from './database/SlipwayStore';
-import { HealthMonitor } from './health/HealthMonitor';
-import { readConfiguredHosts, toPublicHost } from './hosts/configuredHosts';
-import { HostRegistry } from './hosts/HostRegistry';
-import { GitCredentials } from './jobs/gitCredentials';
-import { JobRunner } from './jobs/JobRunner';
-import { InfraStore } from './database/InfraStore';
-import { InfraRunner } from './infra/InfraRunner';
-import { readInfraSettings } from './infra/settings';
-import { TerraformRunner } from '@slipway/plugin-slipway-node';
-import { readDeploySettings } from './jobs/settings';
 import { createRouter } from './router';
-import { readPolicyConfig } from './policy/policy';
+import { createSlipwayServices } from './services';
 
 /**
  * The Slipway backend plugin: its API lives under /api/slipway.
@@ -49,54 +37,23 @@ export const slipwayPlugin = createBackendPlugin({
         scheduler,
         lifecycle,
       }) {
-        const configured = readConfiguredHosts(config);
-        const settings = readDeploySettings(config);
         const knex = await database.getClient();
-        if (!database.migrations?.skip) {
-          await applyDatabaseMigrations(knex);
-        }
-        const store = new SlipwayStore(knex);
-        await store.syncConfiguredHosts(configured.map(h => toPublicHost(h)));
-        for (const host of configured.filter(
-          h => h.insecureSkipHostKeyVerification,
-        )) {
-          logger.warn(
-            `SECURITY: host key verification is OFF for host ${host.name}; use this for local development only`,
-          );
-        }
-
-        const infra = new InfraStore(knex);
-        const infraSettings = readInfraSettings(config);
-        const iacSecret = config.getOptionalString('slipway.iac.sshPrivateKey');
-        const hosts = new HostRegistry(
+        const {
           configured,
-          logger,
-          settings.commandTimeoutMs,
-          iacSecret,
-          infraSettings.hostKeyPinning === 'first-connection',
-        );
-        await hosts.refresh(infra);
-        const infraRunner = new InfraRunner(
-          infra,
-          store,
-          hosts,
-          new TerraformRunner({ binary: infraSettings.binary }),
-          infraSettings,
-          logger,
-        );
-        const runner = new JobRunner(
-          store,
-          hosts,
           settings,
-          logger,
-          GitCredentials.fromConfig(config),
-        );
-        const monitor = new HealthMonitor(
+          policy,
           store,
+          infra,
           hosts,
-          settings.monitor,
+          runner,
+          infraRunner,
+          monitor,
+        } = await createSlipwayServices({
+          config,
+          knex,
           logger,
-        );
+          skipMigrations: database.migrations?.skip,
+        });
         permissionsRegistry.addPermissions(slipwayPermissions);
 
         httpRouter.use(
@@ -107,7 +64,7 @@ export const slipwayPlugin = createBackendPlugin({
             store,
             hosts,
             runner,
-            policy: readPolicyConfig(config),
+            policy,
             infra,
             infraRunner,
           }),

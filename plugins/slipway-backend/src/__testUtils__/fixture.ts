@@ -8,19 +8,10 @@ import { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { IacTool, TerraformRunner } from '@slipway/plugin-slipway-node';
-import { applyDatabaseMigrations } from '../database/migrations';
-import { InfraStore } from '../database/InfraStore';
-import { InfraRunner } from '../infra/InfraRunner';
-import { readInfraSettings } from '../infra/settings';
+import { IacTool } from '@slipway/plugin-slipway-node';
 import { SlipwayStore } from '../database/SlipwayStore';
-import { HealthMonitor } from '../health/HealthMonitor';
-import { readConfiguredHosts } from '../hosts/configuredHosts';
-import { HostRegistry } from '../hosts/HostRegistry';
-import { GitCredentials } from '../jobs/gitCredentials';
 import { JobRunner } from '../jobs/JobRunner';
-import { readDeploySettings } from '../jobs/settings';
-import { readPolicyConfig } from '../policy/policy';
+import { createSlipwayServices } from '../services';
 import { createRouter } from '../router';
 
 /**
@@ -68,44 +59,21 @@ export async function createSlipwayFixture(
     error: (message: string, meta?: unknown) => console.error(message, meta),
   });
   logger.child.mockReturnValue(logger);
-  await applyDatabaseMigrations(knex);
-  const configured = readConfiguredHosts(config);
-  const settings = readDeploySettings(config);
-  const store = new SlipwayStore(knex);
-  await store.syncConfiguredHosts(
-    configured.map(h => ({
-      name: h.name,
-      address: h.address ?? null,
-      sshPort: h.port,
-      user: h.user,
-    })),
-  );
-  const infra = new InfraStore(knex);
-  const infraSettings = readInfraSettings(config);
-  const hosts = new HostRegistry(
-    configured,
-    logger,
-    settings.commandTimeoutMs,
-    config.getOptionalString('slipway.iac.sshPrivateKey'),
-    infraSettings.hostKeyPinning === 'first-connection',
-  );
-  await hosts.refresh(infra);
-  const infraRunner = new InfraRunner(
-    infra,
-    store,
-    hosts,
-    opts.iacTool ?? new TerraformRunner({ binary: infraSettings.binary }),
-    infraSettings,
-    logger,
-  );
-  const runner = new JobRunner(
-    store,
-    hosts,
+  const {
     settings,
+    policy,
+    store,
+    infra,
+    hosts,
+    runner,
+    infraRunner,
+    monitor,
+  } = await createSlipwayServices({
+    config,
+    knex,
     logger,
-    GitCredentials.fromConfig(config),
-  );
-  const monitor = new HealthMonitor(store, hosts, settings.monitor, logger);
+    iacTool: opts.iacTool,
+  });
   const router = await createRouter({
     logger,
     httpAuth: mockServices.httpAuth(),
@@ -115,7 +83,7 @@ export async function createSlipwayFixture(
     store,
     hosts,
     runner,
-    policy: readPolicyConfig(config),
+    policy,
     infra,
     infraRunner,
     followPollMs: 50,
