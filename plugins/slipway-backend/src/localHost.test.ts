@@ -1,14 +1,10 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import {
-  createTestRepo,
-  freePort,
-  startGitServer,
-} from '@slipway/test-harness';
+import { createTestRepo, startGitServer } from '@slipway/test-harness';
 import path from 'node:path';
 import request from 'supertest';
 import {
   createSlipwayFixture,
-  finished,
+  deployAndWait,
   uniqueSuffix,
 } from './__testUtils__/fixture';
 
@@ -35,19 +31,11 @@ describe('the local host', () => {
         name,
         path.join(EXAMPLES, 'hello-static'),
       );
-      const port = await freePort();
-      const res = await request(fixture.app)
-        .post('/api/slipway/apps/deploy')
-        .send({
-          name,
-          repo: repo.url,
-          port,
-          container_port: 8080,
-          health_path: '/health',
-          host: 'local',
-        });
-      expect(res.status).toBe(202);
-      const deployment = await finished(fixture, res.body.deployment.id);
+      const { deployment, port } = await deployAndWait(fixture, {
+        name,
+        repo: repo.url,
+        host: 'local',
+      });
       expect({
         status: deployment.status,
         diagnosis: deployment.diagnosis,

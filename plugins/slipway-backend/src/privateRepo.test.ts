@@ -1,7 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   createTestRepo,
-  freePort,
   GitServer,
   startGitServer,
 } from '@slipway/test-harness';
@@ -10,7 +9,7 @@ import path from 'node:path';
 import request from 'supertest';
 import {
   createSlipwayFixture,
-  finished,
+  deployAndWait,
   uniqueSuffix,
 } from './__testUtils__/fixture';
 
@@ -56,18 +55,11 @@ describe('deploying from a private repository', () => {
       name,
       path.join(EXAMPLES, 'hello-static'),
     );
-    const res = await request(fixture.app)
-      .post('/api/slipway/apps/deploy')
-      .send({
-        name,
-        repo: repo.url,
-        port: await freePort(),
-        container_port: 8080,
-        health_path: '/health',
-        host: 'test',
-      });
-    expect(res.status).toBe(202);
-    const deployment = await finished(fixture, res.body.deployment.id);
+    const { deployment } = await deployAndWait(fixture, {
+      name,
+      repo: repo.url,
+      host: 'test',
+    });
     expect(deployment.status).toBe('succeeded');
 
     const everything = JSON.stringify([
@@ -97,18 +89,11 @@ describe('deploying from a private repository', () => {
       name,
       path.join(EXAMPLES, 'hello-static'),
     );
-    const res = await request(fixture.app)
-      .post('/api/slipway/apps/deploy')
-      .send({
-        name,
-        repo: repo.url,
-        port: await freePort(),
-        container_port: 8080,
-        health_path: '/health',
-        host: 'test',
-      });
-    expect(res.status).toBe(202);
-    const deployment = await finished(fixture, res.body.deployment.id);
+    const { deployment } = await deployAndWait(fixture, {
+      name,
+      repo: repo.url,
+      host: 'test',
+    });
     expect(deployment.status).toBe('failed');
     expect(deployment.diagnosis).toMatch(
       /git clone failed on host test with exit code 128[\s\S]*could not read Username/,

@@ -7,7 +7,6 @@ import {
 } from '@slipway/plugin-slipway-node';
 import {
   createTestRepo,
-  freePort,
   getHarness,
   startGitServer,
   waitFor,
@@ -18,6 +17,7 @@ import path from 'node:path';
 import request from 'supertest';
 import {
   createSlipwayFixture,
+  deployAndWait,
   finished,
   uniqueSuffix,
 } from './__testUtils__/fixture';
@@ -229,21 +229,12 @@ describe('provisioning hosts', () => {
         name,
         path.join(EXAMPLES, 'hello-static'),
       );
-      const port = await freePort();
-      const deploy = await request(fixture.app)
-        .post('/api/slipway/apps/deploy')
-        .send({
-          name,
-          repo: repo.url,
-          port,
-          container_port: 8080,
-          health_path: '/health',
-          host: hostName,
-        });
-      expect(deploy.status).toBe(202);
-      expect((await finished(fixture, deploy.body.deployment.id)).status).toBe(
-        'succeeded',
-      );
+      const { deployment } = await deployAndWait(fixture, {
+        name,
+        repo: repo.url,
+        host: hostName,
+      });
+      expect(deployment.status).toBe('succeeded');
 
       const refused = await request(fixture.app)
         .post('/api/slipway/infra/destroy')

@@ -2,7 +2,13 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { getHarness, removeLabelled, waitFor } from '@slipway/test-harness';
+import {
+  freePort,
+  getHarness,
+  removeLabelled,
+  waitFor,
+} from '@slipway/test-harness';
+import request from 'supertest';
 import express from 'express';
 import { Knex } from 'knex';
 import fs from 'node:fs';
@@ -137,4 +143,24 @@ export async function finished(
 /** A short unique suffix, so concurrent test runs never share an app name or image. */
 export function uniqueSuffix(): string {
   return Math.random().toString(36).slice(2, 8);
+}
+
+/**
+ * Deploys an example-shaped app (container port 8080, health on /health) through the API,
+ * expects the 202, and waits for the job. Returns the finished deployment and the host port.
+ */
+export async function deployAndWait(
+  fixture: { app: express.Express; store: SlipwayStore; runner: JobRunner },
+  body: { name: string; repo: string; host: string; port?: number },
+) {
+  const port = body.port ?? (await freePort());
+  const res = await request(fixture.app)
+    .post('/api/slipway/apps/deploy')
+    .send({ container_port: 8080, health_path: '/health', ...body, port });
+  if (res.status !== 202) {
+    throw new Error(
+      `deploy answered ${res.status}: ${JSON.stringify(res.body)}`,
+    );
+  }
+  return { deployment: await finished(fixture, res.body.deployment.id), port };
 }
