@@ -1,6 +1,19 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { createValidateDeployRequestAction } from './actions';
+import {
+  createCommitIacAction,
+  createDeployAppAction,
+  createDestroyAppAction,
+  createProvisionInfraAction,
+  createRegisterAppAction,
+  createValidateDeployRequestAction,
+} from './actions';
+import { SlipwayBackendClient } from './client/SlipwayBackendClient';
 
 /**
  * Registers Slipway's actions with the scaffolder.
@@ -12,9 +25,26 @@ export const scaffolderModuleSlipway = createBackendModule({
   moduleId: 'slipway',
   register(env) {
     env.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions(createValidateDeployRequestAction());
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
+      },
+      async init({ scaffolder, discovery, auth, config, catalog }) {
+        const client = new SlipwayBackendClient(discovery, auth);
+        scaffolder.addActions(
+          createValidateDeployRequestAction(),
+          createDeployAppAction({ client }),
+          createProvisionInfraAction({ client }),
+          createDestroyAppAction({ client }),
+          createRegisterAppAction({ client, catalog }),
+          createCommitIacAction({
+            integrations: ScmIntegrations.fromConfig(config),
+            config,
+          }),
+        );
       },
     });
   },

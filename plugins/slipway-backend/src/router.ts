@@ -19,13 +19,14 @@ import {
   slipwayHostDestroyPermission,
   slipwayHostProvisionPermission,
   provisionRequestSchema,
+  ValidDeployRequest,
 } from '@slipway/plugin-slipway-common';
 import { dockerLogsTail } from '@slipway/plugin-slipway-node';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { SlipwayStore } from './database/SlipwayStore';
 import { HostRegistry } from './hosts/HostRegistry';
-import { toPublicHost } from './hosts/configuredHosts';
+import { appUrlOn, toPublicHost } from './hosts/configuredHosts';
 import { listAppContainers } from './jobs/hostState';
 import { JobRunner } from './jobs/JobRunner';
 import { Access, initiatorOf } from './service/access';
@@ -84,6 +85,49 @@ function wantsStream(req: Request): boolean {
     req.query.follow === 'true' ||
     String(req.headers.accept ?? '').includes('application/x-ndjson')
   );
+}
+
+/**
+ * Streams a job as NDJSON: its record, every log line as it is written, then the final record.
+ * Reads the database, so a client of any replica follows a job run by any other.
+ */
+async function followAsNdjson<TJob, TLine extends { id: number }>(
+  req: Request,
+  res: express.Response,
+  source: {
+    type: string;
+    get(): Promise<TJob>;
+    isFinal(job: TJob): boolean;
+    logs(after: number): Promise<TLine[]>;
+    pollMs: number;
+  },
+) {
+  res.status(200).setHeader('Content-Type', 'application/x-ndjson');
+  res.setHeader('Cache-Control', 'no-cache');
+  res.flushHeaders();
+  let closed = false;
+  req.on('close', () => {
+    closed = true;
+  });
+  const write = (value: object) => res.write(`${JSON.stringify(value)}\n`);
+  write({ type: source.type, [source.type]: await source.get() });
+  let after = 0;
+  const drain = async () => {
+    const lines = await source.logs(after);
+    for (const line of lines) write({ type: 'log', ...line });
+    if (lines.length) after = lines[lines.length - 1].id;
+  };
+  while (!closed) {
+    await drain();
+    const current = await source.get();
+    if (source.isFinal(current)) {
+      await drain();
+      write({ type: 'end', [source.type]: current });
+      break;
+    }
+    await new Promise(r => setTimeout(r, source.pollMs));
+  }
+  res.end();
 }
 
 export async function createRouter(
@@ -189,9 +233,17 @@ export async function createRouter(
   router.get('/infra/jobs/:id', async (req, res) => {
     await access.require(req, slipwayAppReadPermission);
     const id = idParam(req);
-    res.json({
-      job: await options.infra.requireJob(id),
-      log: await options.infra.getLogs(id),
+    const job = await options.infra.requireJob(id);
+    if (!wantsStream(req)) {
+      res.json({ job, log: await options.infra.getLogs(id) });
+      return;
+    }
+    await followAsNdjson(req, res, {
+      type: 'job',
+      get: () => options.infra.requireJob(id),
+      isFinal: j => !['queued', 'in_progress'].includes(j.status),
+      logs: after => options.infra.getLogs(id, after),
+      pollMs: followPollMs,
     });
   });
 
@@ -223,6 +275,10 @@ export async function createRouter(
       res.status(400).json(policyErrorBody(violations));
       return;
     }
+    if (req.query.dryRun === 'true') {
+      res.status(200).json(await dryRunDeploy(parsed.data));
+      return;
+    }
     const deployment = await runner.deploy(
       parsed.data,
       initiatorOf(credentials),
@@ -235,6 +291,39 @@ export async function createRouter(
       },
     });
   });
+
+  /**
+   * What a deploy would do, without doing it: the checks that need no host (the host is known,
+   * the port is free, no job holds the app), and where the app would answer.
+   */
+  async function dryRunDeploy(request: ValidDeployRequest) {
+    await hosts.refresh(options.infra);
+    if (!hosts.has(request.host)) {
+      throw new InputError(
+        `host: there is no Slipway host named "${request.host}" (see GET /hosts)`,
+      );
+    }
+    const holder = await store.appOnPort(request.host, request.port);
+    if (holder && holder.name !== request.name) {
+      throw new ConflictError(
+        `port ${request.port} on host ${request.host} is already used by app "${holder.name}"`,
+      );
+    }
+    const running = await runner.runningJobOf(request.name);
+    if (running) {
+      throw new ConflictError(
+        `app ${request.name} has a job running: deployment ${running}`,
+      );
+    }
+    const { env, ...withoutEnv } = request;
+    return {
+      dryRun: true,
+      policy: 'passed',
+      request: { ...withoutEnv, envNames: Object.keys(env).sort() },
+      existing: Boolean(await store.getApp(request.name)),
+      url: appUrlOn(hosts.get(request.host), request.port),
+    };
+  }
 
   router.get('/apps', async (req, res) => {
     await access.require(req, slipwayAppReadPermission);
@@ -263,8 +352,10 @@ export async function createRouter(
       store.listHealthSamples(name, 50),
       store.listTransitions(name, 20),
     ]);
+    await hosts.refresh(options.infra);
     res.json({
       app,
+      url: hosts.has(app.host) ? appUrlOn(hosts.get(app.host), app.port) : null,
       lastDeployment: deployments[0] ?? null,
       health,
       transitions,
@@ -351,33 +442,13 @@ export async function createRouter(
       res.json({ deployment, log: await store.getLogs(id) });
       return;
     }
-    // NDJSON: the deployment, then every log line as it is written, then the final record.
-    // Read from the database, so a client of any replica follows a job run by any other.
-    res.status(200).setHeader('Content-Type', 'application/x-ndjson');
-    res.setHeader('Cache-Control', 'no-cache');
-    res.flushHeaders();
-    let closed = false;
-    req.on('close', () => {
-      closed = true;
+    await followAsNdjson(req, res, {
+      type: 'deployment',
+      get: () => store.requireDeployment(id),
+      isFinal: d => isFinalDeploymentStatus(d.status),
+      logs: after => store.getLogs(id, after),
+      pollMs: followPollMs,
     });
-    res.write(`${JSON.stringify({ type: 'deployment', deployment })}\n`);
-    let after = 0;
-    while (!closed) {
-      const lines = await store.getLogs(id, after);
-      for (const line of lines)
-        res.write(`${JSON.stringify({ type: 'log', ...line })}\n`);
-      if (lines.length) after = lines[lines.length - 1].id;
-      const current = await store.requireDeployment(id);
-      if (isFinalDeploymentStatus(current.status)) {
-        const rest = await store.getLogs(id, after);
-        for (const line of rest)
-          res.write(`${JSON.stringify({ type: 'log', ...line })}\n`);
-        res.write(`${JSON.stringify({ type: 'end', deployment: current })}\n`);
-        break;
-      }
-      await new Promise(r => setTimeout(r, followPollMs));
-    }
-    res.end();
   });
 
   router.post('/deployments/:id/cancel', async (req, res) => {

@@ -40,6 +40,9 @@ export type NewApp = {
   healthPath: string;
   envNames: string[];
   initiator: string | null;
+  /** Left as they are when undefined, so a redeploy without them keeps the catalog data. */
+  owner?: string;
+  description?: string;
 };
 
 const MAX_LOG_LINE = 8192;
@@ -181,6 +184,8 @@ export class SlipwayStore {
       health_path: app.healthPath,
       env_names: JSON.stringify(app.envNames),
       initiator: app.initiator,
+      ...(app.owner !== undefined && { owner: app.owner }),
+      ...(app.description !== undefined && { description: app.description }),
       updated_at: now(),
     };
     try {

@@ -46,7 +46,7 @@ describe('migrations', () => {
       for (const table of TABLES) {
         expect(await knex.schema.hasTable(table)).toBe(true);
       }
-      expect(await currentMigration(knex)).toBe('20261123');
+      expect(await currentMigration(knex)).toBe('20261124');
 
       const at = new Date().toISOString();
       await knex('slipway_hosts').insert({
@@ -57,6 +57,15 @@ describe('migrations', () => {
         updated_at: at,
       });
       await insertApp(knex, 'hello', 8080, at);
+      await knex('slipway_apps')
+        .where({ name: 'hello' })
+        .update({ owner: 'group:default/platform-team', description: 'Hi' });
+      expect(
+        await knex('slipway_apps').where({ name: 'hello' }).first(),
+      ).toMatchObject({
+        owner: 'group:default/platform-team',
+        description: 'Hi',
+      });
 
       // One live app per host port...
       const duplicatePort = await insertApp(knex, 'other', 8080, at).then(

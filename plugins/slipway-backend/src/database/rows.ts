@@ -41,6 +41,8 @@ export type AppRow = {
   port: number;
   container_port: number;
   health_path: string;
+  owner: string | null;
+  description: string | null;
   env_names: string;
   current_deployment_id: string | null;
   consecutive_failures: number;
@@ -63,6 +65,8 @@ export function appFromRow(row: AppRow): App {
     port: Number(row.port),
     containerPort: Number(row.container_port),
     healthPath: row.health_path,
+    owner: row.owner ?? null,
+    description: row.description ?? null,
     envNames: JSON.parse(row.env_names),
     currentDeploymentId: row.current_deployment_id,
     consecutiveFailures: Number(row.consecutive_failures),

@@ -119,3 +119,17 @@ export function toPublicHost(
     hostKeyPinned: Boolean(host.hostKey),
   };
 }
+
+/**
+ * Where an app published on a host port answers. A local host's apps are on this machine; an
+ * ssh host's on its address (the same address Slipway's health checks use).
+ */
+export function appUrlOn(
+  host: ConfiguredHost | undefined,
+  port: number,
+): string | null {
+  if (!host) return null;
+  const address = host.type === 'ssh' ? host.address : 'localhost';
+  if (!address) return null;
+  return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+}

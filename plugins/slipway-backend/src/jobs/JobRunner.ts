@@ -51,6 +51,11 @@ export class JobRunner {
     this.jobs = new BackgroundJobs(store);
   }
 
+  /** The deployment id of the job that holds the app (in any replica), if one does. */
+  async runningJobOf(appName: string): Promise<string | undefined> {
+    return this.store.lockHolder(appLock(appName));
+  }
+
   async deploy(
     request: ValidDeployRequest,
     initiator: string | null,
@@ -73,6 +78,8 @@ export class JobRunner {
         healthPath: request.health_path,
         envNames: Object.keys(request.env).sort(),
         initiator,
+        owner: request.owner,
+        description: request.description,
       });
       const { env, ...withoutEnv } = request;
       const deployment = await this.store.createDeployment({

@@ -12,6 +12,9 @@ export type App = {
   port: number;
   containerPort: number;
   healthPath: string;
+  /** Catalog owner (entity ref) and description, as given by the last deploy that named them. */
+  owner: string | null;
+  description: string | null;
   /** Names only: values are never stored or returned. */
   envNames: string[];
   currentDeploymentId: string | null;

@@ -1,5 +1,14 @@
 import { z } from 'zod/v3';
-import { dnsLabel, envVars, gitRef, healthPath, port, repoUrl } from './rules';
+import {
+  dnsLabel,
+  envVars,
+  gitRef,
+  healthPath,
+  ownerRef,
+  port,
+  repoUrl,
+  singleLine,
+} from './rules';
 
 /** Host ports below this are reserved for the host's own services (SSH, HTTP, ...). */
 export const MIN_HOST_PORT = 1024;
@@ -18,6 +27,9 @@ export const deployRequestSchema = z
     health_path: healthPath.default('/'),
     env: envVars.default({}),
     host: dnsLabel('host'),
+    /** Who owns the app in the catalog; kept from the last deploy that named one. */
+    owner: ownerRef('owner').optional(),
+    description: singleLine('description', 280).optional(),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod/v3';
-import { dnsLabel, port } from './rules';
+import { dnsLabel, ownerRef, port } from './rules';
 
 const cidr = z
   .string({ invalid_type_error: 'ssh_cidrs entries must be strings' })
@@ -32,12 +32,7 @@ const tagValue = z
 export const provisionRequestSchema = z
   .object({
     name: dnsLabel('name'),
-    owner: z
-      .string({ invalid_type_error: 'owner must be a string' })
-      .regex(
-        /^(group|user):([a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]{0,62}$/i,
-        'owner must be an entity reference such as group:platform-team',
-      ),
+    owner: ownerRef('owner'),
     region: z
       .string({ invalid_type_error: 'region must be a string' })
       .regex(

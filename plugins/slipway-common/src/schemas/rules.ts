@@ -174,3 +174,23 @@ export const envVars = z
     env => Object.keys(env).length <= MAX_ENV_VARS,
     `env may have at most ${MAX_ENV_VARS} variables`,
   );
+
+/** A catalog entity reference of an owner: `group:platform-team`, `user:default/jane`. */
+export const ownerRef = (what: string) =>
+  z
+    .string({ invalid_type_error: `${what} must be a string` })
+    .regex(
+      /^(group|user):([a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]{0,62}$/i,
+      `${what} must be an entity reference such as group:platform-team`,
+    );
+
+/** One line of plain text for people to read (descriptions, titles): no control characters. */
+export const singleLine = (what: string, max: number) =>
+  z
+    .string({ invalid_type_error: `${what} must be a string` })
+    .max(max, `${what} must be at most ${max} characters`)
+    // eslint-disable-next-line no-control-regex
+    .regex(
+      /^[^\u0000-\u001f\u007f-\u009f]*$/,
+      `${what} must be a single line of text without control characters`,
+    );
