@@ -25,7 +25,7 @@ describe('slipwayPlugin', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ok',
-      database: { ok: true, migration: '20261123' },
+      database: { ok: true, migration: '20261124' },
     });
   });
 

@@ -114,6 +114,17 @@ describe('slipway:deploy-app', () => {
     expect(messages.join('\n')).not.toContain('do-not-log-this-value');
     expect(messages.join('\n')).toContain('API_TOKEN');
 
+    const status = await backend.client.request<any>(
+      mockCredentials.user(),
+      'GET',
+      `/apps/${apps[0]}/status`,
+    );
+    expect(status.app).toMatchObject({
+      owner: 'group:platform-team',
+      envNames: ['API_TOKEN', 'GREETING'],
+    });
+    expect(status.url).toBe(outputs.appUrl);
+    expect(JSON.stringify(status)).not.toContain('do-not-log-this-value');
     const [recorded] = await deployments(apps[0]);
     expect(recorded).toMatchObject({
       id: outputs.deploymentId,
