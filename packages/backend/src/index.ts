@@ -14,6 +14,7 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(import('@slipway/plugin-catalog-backend-module-slipway'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@slipway/plugin-scaffolder-backend-module-slipway'));
