@@ -17,6 +17,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@slipway/plugin-catalog-backend-module-slipway'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// publish:github for the new-service template (tokens from `integrations.github`).
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@slipway/plugin-scaffolder-backend-module-slipway'));
 
 // Permissions: allow-all until Slipway's own policy lands (see the frontend issue).

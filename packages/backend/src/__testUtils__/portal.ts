@@ -22,6 +22,7 @@ export async function startBackend(
   port: number,
   dataDir: string,
   extraConfig: object = {},
+  env: Record<string, string> = {},
 ): Promise<RunningBackend> {
   const override = path.join(dataDir, 'app-config.test.json');
   fs.writeFileSync(
@@ -52,7 +53,12 @@ export async function startBackend(
     ],
     {
       cwd: path.join(ROOT, 'packages/backend'),
-      env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
