@@ -4,6 +4,7 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { SlipwayIcon } from './components/SlipwayIcon';
 import { isSlipwayAvailable } from './isSlipwayAvailable';
 
@@ -40,6 +41,22 @@ const slipwayPage = PageBlueprint.make({
 });
 
 /**
+ * The `ui:field: SlipwayHostPicker` field of software templates
+ * (`scaffolder-form-field:slipway/host-picker`). It attaches to the scaffolder
+ * plugin's form fields API, so an app with both plugins offers it to every
+ * template without further wiring.
+ */
+const slipwayHostPickerFormField = FormFieldBlueprint.make({
+  name: 'host-picker',
+  params: {
+    field: () =>
+      import('./components/SlipwayHostPicker/formField').then(
+        m => m.SlipwayHostPickerFormField,
+      ),
+  },
+});
+
+/**
  * The Slipway plugin for the new frontend system.
  *
  * @alpha
@@ -51,5 +68,9 @@ export default createFrontendPlugin({
   routes: {
     root: rootRouteRef,
   },
-  extensions: [slipwayEntityStatusCard, slipwayPage],
+  extensions: [
+    slipwayEntityStatusCard,
+    slipwayPage,
+    slipwayHostPickerFormField,
+  ],
 });

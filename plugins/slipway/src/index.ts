@@ -1,6 +1,6 @@
 /**
- * Slipway's frontend plugin: the app card on catalog entity pages and the
- * Slipway page.
+ * Slipway's frontend plugin: the app card on catalog entity pages, the
+ * Slipway page and the `SlipwayHostPicker` field of software templates.
  *
  * @remarks
  *
@@ -9,6 +9,16 @@
  *
  * @packageDocumentation
  */
-export { slipwayPlugin, EntitySlipwayStatusCard, SlipwayPage } from './plugin';
+export {
+  slipwayPlugin,
+  EntitySlipwayStatusCard,
+  SlipwayPage,
+  SlipwayHostPickerFieldExtension,
+} from './plugin';
 export { isSlipwayAvailable } from './isSlipwayAvailable';
 export type { SlipwayStatusCardProps } from './components/SlipwayStatusCard';
+export { SlipwayHostPickerFieldSchema } from './components/SlipwayHostPicker';
+export type {
+  SlipwayHost,
+  SlipwayHostPickerUiOptions,
+} from './components/SlipwayHostPicker';

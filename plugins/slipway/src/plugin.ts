@@ -3,6 +3,12 @@ import {
   createPlugin,
   createRoutableExtension,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import {
+  SlipwayHostPicker,
+  SlipwayHostPickerFieldSchema,
+  slipwayHostPickerValidation,
+} from './components/SlipwayHostPicker';
 import { rootRouteRef } from './routes';
 
 /**
@@ -44,5 +50,21 @@ export const SlipwayPage = slipwayPlugin.provide(
     component: () =>
       import('./components/SlipwayPage').then(m => m.SlipwayPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The `ui:field: SlipwayHostPicker` field of software templates, for the
+ * legacy frontend system: a choice among the Docker hosts Slipway can deploy
+ * to. Add it under `ScaffolderFieldExtensions` in the scaffolder's route.
+ *
+ * @public
+ */
+export const SlipwayHostPickerFieldExtension = slipwayPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'SlipwayHostPicker',
+    component: SlipwayHostPicker,
+    validation: slipwayHostPickerValidation,
+    schema: SlipwayHostPickerFieldSchema.schema,
   }),
 );

@@ -1,0 +1,198 @@
+import {
+  discoveryApiRef,
+  fetchApiRef,
+  useApi,
+} from '@backstage/core-plugin-api';
+import { ScaffolderField } from '@backstage/plugin-scaffolder-react/alpha';
+import CircularProgress from '@material-ui/core/CircularProgress';
+import InputAdornment from '@material-ui/core/InputAdornment';
+import ListItemText from '@material-ui/core/ListItemText';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import { ChangeEvent, useEffect, useState } from 'react';
+import { fetchSlipwayHosts, SlipwayHost } from './hosts';
+import { SlipwayHostPickerProps } from './schema';
+
+type HostsState =
+  | { status: 'loading' }
+  | { status: 'loaded'; hosts: SlipwayHost[] }
+  | { status: 'failed'; error: Error };
+
+function useSlipwayHosts(): HostsState {
+  const discoveryApi = useApi(discoveryApiRef);
+  const fetchApi = useApi(fetchApiRef);
+  const [state, setState] = useState<HostsState>({ status: 'loading' });
+
+  useEffect(() => {
+    // The field can unmount (Back, another step) before the answer arrives.
+    let unmounted = false;
+    fetchSlipwayHosts({ discoveryApi, fetchApi }).then(
+      hosts => {
+        if (!unmounted) setState({ status: 'loaded', hosts });
+      },
+      error => {
+        if (!unmounted) {
+          setState({
+            status: 'failed',
+            error: error instanceof Error ? error : new Error(String(error)),
+          });
+        }
+      },
+    );
+    return () => {
+      unmounted = true;
+    };
+  }, [discoveryApi, fetchApi]);
+
+  return state;
+}
+
+/** What the secondary line of a host in the list says: where it is. */
+export function describeHost(host: SlipwayHost): string {
+  if (host.type === 'local') {
+    return 'this machine';
+  }
+  return host.address ?? 'address unknown';
+}
+
+/**
+ * The `SlipwayHostPicker` field of software templates: a choice among the
+ * Docker hosts Slipway can deploy to.
+ *
+ * @remarks
+ *
+ * When the hosts cannot be loaded the field turns into a text input, so that a
+ * user who knows the host's name is not blocked by the list.
+ */
+export const SlipwayHostPicker = (props: SlipwayHostPickerProps) => {
+  const {
+    onChange,
+    schema: { title = 'Host', description = 'The Docker host the app runs on' },
+    required,
+    uiSchema,
+    rawErrors,
+    formData,
+    idSchema,
+    errors,
+    disabled,
+    readonly,
+  } = props;
+  const allowedHosts = uiSchema?.['ui:options']?.allowedHosts;
+  const isDisabled = Boolean(disabled || readonly || uiSchema?.['ui:disabled']);
+  const hasErrors = (rawErrors?.length ?? 0) > 0;
+  const state = useSlipwayHosts();
+
+  const hosts =
+    state.status === 'loaded'
+      ? state.hosts.filter(
+          host => !allowedHosts || allowedHosts.includes(host.name),
+        )
+      : undefined;
+  const onlyHost = hosts?.length === 1 ? hosts[0].name : undefined;
+
+  useEffect(() => {
+    if (onlyHost && !formData && !isDisabled) {
+      onChange(onlyHost);
+    }
+  }, [onlyHost, formData, isDisabled, onChange]);
+
+  const handleChange = (
+    event: ChangeEvent<{ name?: string; value: unknown }>,
+  ) => {
+    const value = String(event.target.value ?? '');
+    onChange(value ? value : undefined);
+  };
+
+  const common = {
+    id: idSchema?.$id,
+    label: title,
+    required,
+    variant: 'outlined' as const,
+    margin: 'dense' as const,
+  };
+
+  let input: JSX.Element;
+  if (state.status === 'loading') {
+    input = (
+      <TextField
+        {...common}
+        disabled
+        value=""
+        helperText="Loading the Slipway hosts…"
+        InputProps={{
+          endAdornment: (
+            <InputAdornment position="end">
+              <CircularProgress size={20} aria-label="Loading hosts" />
+            </InputAdornment>
+          ),
+        }}
+      />
+    );
+  } else if (state.status === 'failed') {
+    input = (
+      <TextField
+        {...common}
+        disabled={isDisabled}
+        error={hasErrors}
+        value={formData ?? ''}
+        onChange={handleChange}
+        helperText={`The hosts could not be loaded (${state.error.message}). Type the host's name instead.`}
+        FormHelperTextProps={{ role: 'alert' }}
+      />
+    );
+  } else {
+    const hostList = hosts ?? [];
+    // A value from the query string or an earlier step may name a host that
+    // is not in the list; it stays visible so the user sees what is chosen.
+    const unknownValue =
+      formData && !hostList.some(host => host.name === formData)
+        ? formData
+        : undefined;
+    let emptyText: string | undefined;
+    if (hostList.length === 0) {
+      emptyText = allowedHosts
+        ? `None of the hosts this template allows (${allowedHosts.join(
+            ', ',
+          )}) is known to Slipway.`
+        : 'Slipway has no hosts to deploy to yet.';
+    }
+    input = (
+      <TextField
+        {...common}
+        select
+        disabled={isDisabled || (hostList.length === 0 && !unknownValue)}
+        error={hasErrors}
+        value={formData ?? ''}
+        onChange={handleChange}
+        helperText={emptyText}
+        SelectProps={{ renderValue: value => String(value) }}
+      >
+        {hostList.map(host => (
+          <MenuItem key={host.name} value={host.name}>
+            <ListItemText primary={host.name} secondary={describeHost(host)} />
+          </MenuItem>
+        ))}
+        {unknownValue && (
+          <MenuItem value={unknownValue}>
+            <ListItemText
+              primary={unknownValue}
+              secondary="not among the available hosts"
+            />
+          </MenuItem>
+        )}
+      </TextField>
+    );
+  }
+
+  return (
+    <ScaffolderField
+      rawErrors={rawErrors}
+      rawDescription={uiSchema?.['ui:description'] ?? description}
+      required={required}
+      disabled={isDisabled}
+      errors={errors}
+    >
+      {input}
+    </ScaffolderField>
+  );
+};
