@@ -1,6 +1,8 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+// The real backend plugin, on purpose: the actions are tested against it, not a stand-in.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import slipwayPlugin from '@slipway/plugin-slipway-backend';
 import {
   installTerraformStandIn,

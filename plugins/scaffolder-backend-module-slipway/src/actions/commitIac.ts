@@ -1,0 +1,518 @@
+// Only the type: the package declares @backstage/config for tests, and callers pass their own.
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { ScmIntegrations } from '@backstage/integration';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  deployRequestSchema,
+  describeZodError,
+  formatViolations,
+  gitRef,
+  provisionRequestSchema,
+  ValidDeployRequest,
+  ValidProvisionRequest,
+} from '@slipway/plugin-slipway-common';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {
+  FileChange,
+  GitOpsRepo,
+  gitIdentity,
+  scrubSecrets,
+  secretsOf,
+} from '../gitops/gitopsRepo';
+import { openPullRequest } from '../gitops/pullRequests';
+import {
+  checkIacPath,
+  checkModuleSource,
+  checkSshPublicKey,
+  defaultIacPath,
+  defaultModuleSource,
+  normalizeIacPath,
+  RenderedFile,
+  renderIacFiles,
+} from '../gitops/renderIac';
+import {
+  getCredentials,
+  GitOpsTarget,
+  pullRequestPlaceholderUrl,
+  resolveTarget,
+} from '../gitops/target';
+import { examples } from './commitIac.examples';
+
+const KINDS = ['host', 'app'] as const;
+const MODES = ['pull-request', 'push'] as const;
+type Kind = (typeof KINDS)[number];
+type Mode = (typeof MODES)[number];
+
+/** The committer of every Slipway commit; the author is the person who ran the template. */
+export const SLIPWAY_COMMITTER = { name: 'Slipway', email: 'slipway@noreply' };
+
+const DRY_RUN_SHA = '0'.repeat(40);
+
+type Plan = {
+  target: GitOpsTarget;
+  kind: Kind;
+  mode: Mode;
+  name: string;
+  targetBranch?: string;
+  iacPath: string;
+  files: RenderedFile[];
+  subject: string;
+  title: string;
+  description?: string;
+  /** Lines describing the request for the commit and PR body (never env values). */
+  summary: string[];
+};
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') {
+    throw new InputError(`${field} must be a string`);
+  }
+  return value;
+}
+
+/** `mock-task-id` -> `mocktask`; a uuid -> its first 8 hex digits. */
+function shortTaskId(id: string | undefined): string {
+  const short = (id ?? '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 8);
+  return short || Date.now().toString(36);
+}
+
+function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * `slipway:commit-iac`: renders a Slipway request (a host to provision or an app to deploy) as
+ * files in a GitOps repository and commits them, through a pull/merge request or straight to a
+ * branch. Everything is validated and rendered before anything is cloned.
+ */
+export function createCommitIacAction(options: {
+  integrations: ScmIntegrations;
+  config?: Config;
+}) {
+  const { integrations, config } = options;
+
+  function plan(input: Record<string, unknown>): Plan {
+    const repoUrl = optionalString(input.repoUrl, 'repoUrl');
+    if (!repoUrl) {
+      throw new InputError(
+        'repoUrl is required, e.g. github.com?owner=acme&repo=platform-infra',
+      );
+    }
+    const target = resolveTarget(integrations, repoUrl);
+
+    const kind = input.kind as Kind;
+    if (!KINDS.includes(kind)) {
+      throw new InputError(
+        `kind must be one of ${KINDS.join(', ')} (got ${JSON.stringify(
+          input.kind,
+        )})`,
+      );
+    }
+    const mode = (input.mode ?? 'pull-request') as Mode;
+    if (!MODES.includes(mode)) {
+      throw new InputError(
+        `mode must be one of ${MODES.join(', ')} (got ${JSON.stringify(
+          input.mode,
+        )})`,
+      );
+    }
+
+    const targetBranch = optionalString(input.targetBranch, 'targetBranch');
+    if (targetBranch !== undefined) {
+      const checked = gitRef.safeParse(targetBranch);
+      if (!checked.success) {
+        throw new InputError(
+          `targetBranch: ${checked.error.issues[0].message.replace(
+            /^ref\b/,
+            'targetBranch',
+          )}`,
+        );
+      }
+    }
+
+    const raw = input.request;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new InputError(
+        `request must be an object: a ${
+          kind === 'host' ? 'provision' : 'deploy'
+        } request`,
+      );
+    }
+    const parsed =
+      kind === 'host'
+        ? provisionRequestSchema.safeParse(raw)
+        : deployRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new InputError(
+        `Invalid ${
+          kind === 'host' ? 'provision' : 'deploy'
+        } request: ${formatViolations(describeZodError(parsed.error, raw))}`,
+      );
+    }
+    const name = parsed.data.name;
+
+    const requestedPath = optionalString(input.path, 'path');
+    const pathProblem =
+      requestedPath === undefined ? undefined : checkIacPath(requestedPath);
+    if (pathProblem) throw new InputError(`path: ${pathProblem}`);
+    const iacPath = requestedPath
+      ? normalizeIacPath(requestedPath)
+      : defaultIacPath(kind, name);
+
+    const title = optionalString(input.title, 'title');
+    if (title !== undefined && (title.length > 200 || /[\r\n]/.test(title))) {
+      throw new InputError('title must be one line of at most 200 characters');
+    }
+    const description = optionalString(input.description, 'description');
+    if (description !== undefined && description.length > 20_000) {
+      throw new InputError('description must be at most 20000 characters');
+    }
+
+    let files: RenderedFile[];
+    let subject: string;
+    let summary: string[];
+    if (kind === 'host') {
+      // parsed came from provisionRequestSchema: kind chose the schema above.
+      const request = parsed.data as ValidProvisionRequest;
+      const fromInput = optionalString(input.moduleSource, 'moduleSource');
+      const fromConfig = config?.getOptionalString(
+        'slipway.gitops.moduleSource',
+      );
+      const moduleSource =
+        fromInput ?? fromConfig ?? defaultModuleSource(iacPath);
+      const sourceProblem = checkModuleSource(moduleSource);
+      if (sourceProblem) {
+        throw new InputError(
+          fromInput !== undefined
+            ? `moduleSource: ${sourceProblem}`
+            : `slipway.gitops.moduleSource in app-config: ${sourceProblem}`,
+        );
+      }
+      const keyFrom = config?.getOptionalString('slipway.gitops.sshPublicKey')
+        ? 'slipway.gitops.sshPublicKey'
+        : 'slipway.iac.sshPublicKey';
+      const sshPublicKey = config?.getOptionalString(keyFrom)?.trim();
+      const keyProblem = sshPublicKey
+        ? checkSshPublicKey(sshPublicKey)
+        : undefined;
+      if (keyProblem) {
+        throw new Error(`${keyFrom} in app-config ${keyProblem}`);
+      }
+      files = renderIacFiles(
+        {
+          kind: 'host',
+          request,
+          options: { moduleSource, sshPublicKey: sshPublicKey || undefined },
+        },
+        iacPath,
+      );
+      subject = `slipway: provision host ${name}`;
+      summary = [
+        `Host ${name} for ${request.owner}: ${request.instance_type} in ${request.region}`,
+        `SSH from ${request.ssh_cidrs.join(', ')}; app ports ${
+          request.app_ports.from
+        }-${request.app_ports.to}`,
+        `Terraform module: ${moduleSource}`,
+      ];
+    } else {
+      const request = parsed.data as ValidDeployRequest;
+      const envNames = Object.keys(request.env).sort();
+      files = renderIacFiles({ kind: 'app', request }, iacPath);
+      subject = `slipway: deploy app ${name}`;
+      summary = [
+        `App ${name} from ${request.repo}${
+          request.ref ? `@${request.ref}` : ''
+        } on host ${request.host}, port ${request.port} -> ${
+          request.container_port
+        }, health ${request.health_path}`,
+        ...(envNames.length
+          ? [`Env names (values are not stored): ${envNames.join(', ')}`]
+          : []),
+      ];
+    }
+
+    return {
+      target,
+      kind,
+      mode,
+      name,
+      targetBranch,
+      iacPath,
+      files,
+      subject,
+      title: title ?? subject,
+      description,
+      summary,
+    };
+  }
+
+  function body(
+    p: Plan,
+    changes: FileChange[],
+    taskId: string | undefined,
+    requester: string | undefined,
+  ): string {
+    return [
+      ...p.summary,
+      '',
+      'Changed files:',
+      ...changes.map(c => `  ${c.status} ${c.path}`),
+      '',
+      ...(requester ? [`Requested by: ${requester}`] : []),
+      `Scaffolder task: ${taskId ?? 'unknown'}`,
+    ].join('\n');
+  }
+
+  return createTemplateAction({
+    id: 'slipway:commit-iac',
+    description:
+      'Renders a Slipway request (a host to provision or an app to deploy) as Terraform JSON and a slipway.yaml manifest in a GitOps repository, and commits them through a pull/merge request or straight to a branch.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      // The request is only "an object" here: its rules live in slipway-common and are applied
+      // in the handler, so a violation names the field and the rule instead of failing the form.
+      input: z =>
+        z.object({
+          repoUrl: z
+            .string()
+            .describe(
+              'GitOps repository in RepoUrlPicker format, e.g. github.com?owner=acme&repo=platform-infra or gitlab.com?owner=group/sub&repo=infra. The host must be a GitHub or GitLab integration.',
+            ),
+          kind: z
+            .enum(['host', 'app'])
+            .describe(
+              'host: request is a provision request (Terraform for terraform/modules/docker-host); app: request is a deploy request (manifest only)',
+            ),
+          request: z
+            .record(z.unknown())
+            .describe(
+              'The Slipway request: a provision request for kind host, a deploy request for kind app (env values are never written, only their names)',
+            ),
+          mode: z
+            .enum(['pull-request', 'push'])
+            .optional()
+            .describe(
+              'pull-request (default): push a new branch and open a pull/merge request; push: commit straight to the target branch',
+            ),
+          targetBranch: z
+            .string()
+            .optional()
+            .describe(
+              "Branch to change or to open the pull request against; default: the repository's default branch",
+            ),
+          path: z
+            .string()
+            .optional()
+            .describe(
+              'Folder in the GitOps repository (relative, letters, digits and . _ / -); default slipway/hosts/<name> or slipway/apps/<name>',
+            ),
+          moduleSource: z
+            .string()
+            .optional()
+            .describe(
+              'Terraform source of the docker-host module, for kind host; default slipway.gitops.moduleSource from app-config, else terraform/modules/docker-host of the GitOps repository as a relative path',
+            ),
+          title: z
+            .string()
+            .optional()
+            .describe(
+              'Pull request title; default the commit subject, e.g. "slipway: provision host docker-1"',
+            ),
+          description: z
+            .string()
+            .optional()
+            .describe(
+              'Pull request description; default a summary of the request and the changed files',
+            ),
+        }),
+      output: z =>
+        z.object({
+          commitSha: z
+            .string()
+            .describe(
+              'The commit that carries the change (HEAD of the target branch when nothing changed; 40 zeros in dry-run)',
+            ),
+          branch: z
+            .string()
+            .describe(
+              'The branch the commit was pushed to: the pull request branch, or the target branch in push mode',
+            ),
+          path: z.string().describe('Folder of the rendered files'),
+          pullRequestUrl: z
+            .string()
+            .describe(
+              'Web URL of the pull/merge request; empty in push mode and when nothing changed',
+            ),
+          remoteUrl: z
+            .string()
+            .describe('HTTPS URL of the GitOps repository (no credentials)'),
+        }),
+    },
+    async handler(ctx) {
+      const p = plan(ctx.input as Record<string, unknown>);
+      const prBranch = `slipway/${p.kind}-${p.name}-${shortTaskId(
+        ctx.task?.id,
+      )}`;
+      const output = (o: {
+        commitSha: string;
+        branch: string;
+        pullRequestUrl: string;
+      }) => {
+        ctx.output('commitSha', o.commitSha);
+        ctx.output('branch', o.branch);
+        ctx.output('path', p.iacPath);
+        ctx.output('pullRequestUrl', o.pullRequestUrl);
+        ctx.output('remoteUrl', p.target.remoteUrl);
+      };
+
+      if (ctx.isDryRun) {
+        for (const file of p.files) {
+          ctx.logger.info(
+            `Dry run: would write ${file.path} (${byteLength(
+              file.content,
+            )} bytes)`,
+          );
+        }
+        const branch =
+          p.mode === 'pull-request' ? prBranch : p.targetBranch ?? 'main';
+        ctx.logger.info(
+          `Dry run: would ${
+            p.mode === 'pull-request'
+              ? `push ${prBranch} and open a pull request against ${
+                  p.targetBranch ?? 'the default branch'
+                }`
+              : `push to ${p.targetBranch ?? 'the default branch'}`
+          } of ${p.target.remoteUrl}; nothing was cloned or pushed`,
+        );
+        output({
+          commitSha: DRY_RUN_SHA,
+          branch,
+          pullRequestUrl:
+            p.mode === 'pull-request'
+              ? pullRequestPlaceholderUrl(p.target)
+              : '',
+        });
+        return;
+      }
+
+      const credentials = await getCredentials(integrations, p.target);
+      const secrets = secretsOf(credentials);
+      const profile = ctx.user?.entity?.spec?.profile;
+      const refName = ctx.user?.ref?.replace(/^.*[:/]/, '');
+      const author = gitIdentity(
+        profile?.displayName ?? refName,
+        profile?.email,
+      );
+
+      const workRoot = await ctx.createTemporaryDirectory();
+      const dir = await fs.mkdtemp(path.join(workRoot, 'slipway-gitops-'));
+      try {
+        ctx.logger.info(
+          `Cloning ${p.target.remoteUrl}${
+            p.targetBranch ? ` (branch ${p.targetBranch})` : ''
+          }`,
+        );
+        const repo = await GitOpsRepo.clone({
+          dir,
+          remoteUrl: p.target.remoteUrl,
+          branch: p.targetBranch,
+          credentials,
+          author,
+          committer: SLIPWAY_COMMITTER,
+        });
+        const baseBranch = repo.branch;
+        await repo.writeFiles(p.files);
+        for (const file of p.files) {
+          ctx.logger.info(
+            `Rendered ${file.path} (${byteLength(file.content)} bytes)`,
+          );
+        }
+        const changes = await repo.stage(p.files, p.iacPath);
+        if (changes.length === 0) {
+          const head = await repo.head();
+          ctx.logger.info(
+            `Nothing to commit: ${p.iacPath} on ${baseBranch} already matches the request (HEAD ${head})`,
+          );
+          output({ commitSha: head, branch: baseBranch, pullRequestUrl: '' });
+          return;
+        }
+
+        const commitBody = body(p, changes, ctx.task?.id, ctx.user?.ref);
+        if (p.mode === 'pull-request') await repo.createBranch(prBranch);
+        const committed = await repo.commit(`${p.subject}\n\n${commitBody}`);
+        ctx.logger.info(
+          `Committed ${committed} as ${author.name} <${author.email}>: ${changes
+            .map(c => `${c.status} ${c.path}`)
+            .join(', ')}`,
+        );
+
+        if (p.mode === 'push') {
+          await repo.push(baseBranch, { rebaseOnce: true });
+          const pushed = await repo.head();
+          if (pushed !== committed) {
+            ctx.logger.info(
+              `${baseBranch} had moved since the clone; rebased the commit onto it as ${pushed}`,
+            );
+          }
+          ctx.logger.info(
+            `Pushed ${pushed} to ${baseBranch} of ${p.target.remoteUrl}`,
+          );
+          output({ commitSha: pushed, branch: baseBranch, pullRequestUrl: '' });
+          return;
+        }
+
+        await repo.push(prBranch);
+        ctx.logger.info(`Pushed branch ${prBranch} to ${p.target.remoteUrl}`);
+        let url: string;
+        try {
+          ({ url } = await openPullRequest({
+            target: p.target,
+            token: credentials.token,
+            head: prBranch,
+            base: baseBranch,
+            title: p.title,
+            body:
+              p.description ??
+              `${commitBody}\n\nOpened by Slipway (slipway:commit-iac).`,
+          }));
+        } catch (e) {
+          // A branch without its pull request is clutter nobody will find; take it back.
+          try {
+            await repo.deleteRemoteBranch(prBranch);
+            ctx.logger.info(
+              `Deleted branch ${prBranch} again because the pull request could not be opened`,
+            );
+          } catch (cleanup) {
+            ctx.logger.warn(
+              scrubSecrets(
+                `Could not delete branch ${prBranch} after the failed pull request: ${
+                  (cleanup as Error)?.message ?? cleanup
+                }`,
+                secrets,
+              ),
+            );
+          }
+          throw e;
+        }
+        ctx.logger.info(`Opened ${url} (${prBranch} -> ${baseBranch})`);
+        output({ commitSha: committed, branch: prBranch, pullRequestUrl: url });
+      } catch (e) {
+        // Last fence: whatever failed, its text leaves this action without the token.
+        if (e instanceof Error) {
+          e.message = scrubSecrets(e.message, secrets);
+          if (e.stack) e.stack = scrubSecrets(e.stack, secrets);
+        }
+        throw e;
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    },
+  });
+}
