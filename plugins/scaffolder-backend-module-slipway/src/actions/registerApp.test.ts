@@ -1,3 +1,4 @@
+import { AddLocationRequest, Location } from '@backstage/catalog-client';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -55,8 +56,13 @@ describe('slipway:register-app', () => {
 
   it('adds a slipway-app location as the initiator and outputs the entity ref', async () => {
     const catalog = catalogServiceMock.mock({
-      addLocation: jest.fn(async location => ({
-        location: { id: 'loc-1', ...location },
+      addLocation: jest.fn(async (location: AddLocationRequest) => ({
+        location: {
+          id: 'loc-1',
+          type: location.type ?? 'url',
+          target: location.target,
+          entityRef: 'location:default/generated-1',
+        },
         entities: [],
       })),
     });
@@ -80,11 +86,14 @@ describe('slipway:register-app', () => {
       addLocation: jest.fn(async () => {
         throw new ConflictError(`Location slipway-app:${name} already exists`);
       }),
-      getLocationByRef: jest.fn(async () => ({
-        id: 'loc-0',
-        type: SLIPWAY_APP_LOCATION_TYPE,
-        target: name,
-      })),
+      getLocationByRef: jest.fn(
+        async (_ref: string): Promise<Location | undefined> => ({
+          id: 'loc-0',
+          type: SLIPWAY_APP_LOCATION_TYPE,
+          target: name,
+          entityRef: 'location:default/generated-0',
+        }),
+      ),
     });
     const ctx = contextWithCheckpoints({ name });
     await createRegisterAppAction({ client: backend.client, catalog }).handler(
