@@ -158,6 +158,34 @@ describe('software templates', () => {
     return (await res.json()).items.map((e: any) => e.metadata.name);
   };
 
+  /** Starts a task of the deploy template as the guest, waits for its end, returns its log. */
+  const runDeployTask = async (vals: object) => {
+    const created = await api('/scaffolder/v2/tasks', {
+      method: 'POST',
+      body: JSON.stringify({
+        templateRef: 'template:default/slipway-deploy-existing-repo',
+        values: vals,
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = await created.json();
+    const task = await waitFor(
+      'the task to finish',
+      async () => {
+        const t = await (await api(`/scaffolder/v2/tasks/${id}`)).json();
+        return ['completed', 'failed', 'cancelled'].includes(t.status)
+          ? t
+          : undefined;
+      },
+      240_000,
+      500,
+    );
+    const events: TaskEvent[] = await (
+      await api(`/scaffolder/v2/tasks/${id}/events`)
+    ).json();
+    return { status: task.status as string, events };
+  };
+
   /** Values a user would enter, per template. */
   const values = (): Record<string, object> => ({
     'slipway-check-deploy-request': {
@@ -272,39 +300,17 @@ describe('software templates', () => {
 
   it('runs the deploy template for real: log in order, entity in the catalog, app answering', async () => {
     const port = await freePort();
-    const created = await api('/scaffolder/v2/tasks', {
-      method: 'POST',
-      body: JSON.stringify({
-        templateRef: 'template:default/slipway-deploy-existing-repo',
-        values: {
-          name: appName,
-          repo: repoUrl,
-          owner: 'group:default/platform-team',
-          description: 'Deployed by the template test',
-          host: 'harness',
-          port,
-          container_port: 8080,
-          health_path: '/health',
-        },
-      }),
+    const task = await runDeployTask({
+      name: appName,
+      repo: repoUrl,
+      owner: 'group:default/platform-team',
+      description: 'Deployed by the template test',
+      host: 'harness',
+      port,
+      container_port: 8080,
+      health_path: '/health',
     });
-    expect(created.status).toBe(201);
-    const { id } = await created.json();
-
-    const task = await waitFor(
-      'the task to finish',
-      async () => {
-        const t = await (await api(`/scaffolder/v2/tasks/${id}`)).json();
-        return ['completed', 'failed', 'cancelled'].includes(t.status)
-          ? t
-          : undefined;
-      },
-      240_000,
-      500,
-    );
-    const events: TaskEvent[] = await (
-      await api(`/scaffolder/v2/tasks/${id}/events`)
-    ).json();
+    const events = task.events;
     // Step log lines arrive as "<level>: <message>", the level coloured.
     const messages = events.map(e =>
       (e.body.message ?? '')
@@ -354,32 +360,12 @@ describe('software templates', () => {
 
   it('fails a real task with bad parameters, naming the field and the rule, and deploys nothing', async () => {
     const name = `bad-${suffix}`;
-    const created = await api('/scaffolder/v2/tasks', {
-      method: 'POST',
-      body: JSON.stringify({
-        templateRef: 'template:default/slipway-deploy-existing-repo',
-        values: {
-          ...values()['slipway-deploy-existing-repo'],
-          name,
-          ref: '--upload-pack=touch /tmp/pwned',
-        },
-      }),
+    const { status, events } = await runDeployTask({
+      ...values()['slipway-deploy-existing-repo'],
+      name,
+      ref: '--upload-pack=touch /tmp/pwned',
     });
-    expect(created.status).toBe(201);
-    const { id } = await created.json();
-    const task = await waitFor(
-      'the task to finish',
-      async () => {
-        const t = await (await api(`/scaffolder/v2/tasks/${id}`)).json();
-        return ['completed', 'failed'].includes(t.status) ? t : undefined;
-      },
-      60_000,
-      500,
-    );
-    expect(task.status).toBe('failed');
-    const events: TaskEvent[] = await (
-      await api(`/scaffolder/v2/tasks/${id}/events`)
-    ).json();
+    expect(status).toBe('failed');
     const text = JSON.stringify(events);
     expect(text).toMatch(/ref: ref must not start with \\"-\\"/);
     expect((await api(`/slipway/apps/${name}/status`)).status).toBe(404);

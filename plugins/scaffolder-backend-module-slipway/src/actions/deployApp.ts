@@ -4,9 +4,10 @@ import {
   deployRequestSchema,
 } from '@slipway/plugin-slipway-common';
 import { SlipwayBackendClient } from '../client/SlipwayBackendClient';
-import { followJobIntoTaskLog } from '../client/followJob';
+import { runBackendJob } from '../client/followJob';
 import { parseRequest } from './parseRequest';
 import { examples } from './deployApp.examples';
+import { deployRequestInput } from './deployRequestInput';
 
 /** What a dry run outputs instead of a deployment id: plausible, and plainly not real. */
 export const DRY_RUN_ID = '00000000-0000-0000-0000-000000000000';
@@ -27,37 +28,9 @@ export function createDeployAppAction(options: {
     examples,
     supportsDryRun: true,
     schema: {
-      // Loose on purpose: slipway-common's rules are applied in the handler, so a violation
-      // fails the task naming the field and the rule, exactly as the backend would.
       input: z =>
         z.object({
-          name: z.string().describe('App name: a DNS label, e.g. hello-static'),
-          repo: z
-            .string()
-            .describe('Git repository URL (https or ssh) with a Dockerfile'),
-          ref: z
-            .string()
-            .optional()
-            .describe('Branch, tag or commit; the default branch when empty'),
-          host: z.string().describe('Slipway host to deploy to'),
-          port: z
-            .number()
-            .describe('Host port the app is published on (1024-65535)'),
-          container_port: z
-            .number()
-            .describe('Port the app listens on inside the container'),
-          health_path: z
-            .string()
-            .optional()
-            .describe(
-              'Path that answers 2xx/3xx when the app is ready (default /)',
-            ),
-          env: z
-            .record(z.string())
-            .optional()
-            .describe(
-              'Environment variables (names [A-Z_][A-Z0-9_]*); values are never logged or stored',
-            ),
+          ...deployRequestInput(z),
           owner: z
             .string()
             .optional()
@@ -120,36 +93,24 @@ export function createDeployAppAction(options: {
       }
 
       // A retried task finds the deployment it already started and follows it again.
-      const deploymentId = await ctx.checkpoint({
-        key: `slipway.deploy-app.${request.name}`,
-        fn: async () => {
-          const started = await client.request<{ deployment: Deployment }>(
-            credentials,
-            'POST',
-            '/apps/deploy',
-            request,
-          );
-          return started.deployment.id;
-        },
-      });
-      ctx.logger.info(`Deployment ${deploymentId} started`);
-      const deployment = await followJobIntoTaskLog<Deployment>({
+      const deployment = await runBackendJob<Deployment>({
+        ctx,
         client,
         credentials,
-        logger: ctx.logger,
-        path: `/deployments/${deploymentId}`,
+        checkpointKey: `slipway.deploy-app.${request.name}`,
+        start: async () =>
+          (
+            await client.request<{ deployment: Deployment }>(
+              credentials,
+              'POST',
+              '/apps/deploy',
+              request,
+            )
+          ).deployment.id,
+        path: id => `/deployments/${id}`,
         recordKey: 'deployment',
-        signal: ctx.signal,
+        title: 'Deployment',
       });
-      if (deployment.status !== 'succeeded') {
-        throw new Error(
-          `Deployment ${deployment.id} of ${
-            request.name
-          } ${deployment.status.replace('_', ' ')}: ${
-            deployment.diagnosis ?? 'no diagnosis recorded'
-          }`,
-        );
-      }
       const status = await client.request<{ url: string | null }>(
         credentials,
         'GET',

@@ -2,7 +2,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { Deployment, dnsLabel } from '@slipway/plugin-slipway-common';
 import { z as zod } from 'zod/v3';
 import { SlipwayBackendClient } from '../client/SlipwayBackendClient';
-import { followJobIntoTaskLog } from '../client/followJob';
+import { runBackendJob } from '../client/followJob';
 import { DRY_RUN_ID } from './deployApp';
 import { parseRequest } from './parseRequest';
 import { examples } from './destroyApp.examples';
@@ -48,33 +48,23 @@ export function createDestroyAppAction(options: {
         ctx.output('deploymentId', DRY_RUN_ID);
         return;
       }
-      const deploymentId = await ctx.checkpoint({
-        key: `slipway.destroy-app.${name}`,
-        fn: async () => {
-          const started = await client.request<{ deployment: Deployment }>(
-            credentials,
-            'DELETE',
-            `/apps/${name}`,
-          );
-          return started.deployment.id;
-        },
-      });
-      ctx.logger.info(`Destroying ${name}: job ${deploymentId}`);
-      const deployment = await followJobIntoTaskLog<Deployment>({
+      const deployment = await runBackendJob<Deployment>({
+        ctx,
         client,
         credentials,
-        logger: ctx.logger,
-        path: `/deployments/${deploymentId}`,
+        checkpointKey: `slipway.destroy-app.${name}`,
+        start: async () =>
+          (
+            await client.request<{ deployment: Deployment }>(
+              credentials,
+              'DELETE',
+              `/apps/${name}`,
+            )
+          ).deployment.id,
+        path: id => `/deployments/${id}`,
         recordKey: 'deployment',
-        signal: ctx.signal,
+        title: 'Destroy job',
       });
-      if (deployment.status !== 'succeeded') {
-        throw new Error(
-          `Destroying ${name} ${deployment.status}: ${
-            deployment.diagnosis ?? 'no diagnosis recorded'
-          }`,
-        );
-      }
       ctx.logger.info(`${name} is destroyed; its history is kept`);
       ctx.output('deploymentId', deployment.id);
     },

@@ -1,7 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { provisionRequestSchema } from '@slipway/plugin-slipway-common';
 import { SlipwayBackendClient } from '../client/SlipwayBackendClient';
-import { followJobIntoTaskLog } from '../client/followJob';
+import { runBackendJob } from '../client/followJob';
 import { DRY_RUN_ID, dropEmpty } from './deployApp';
 import { parseRequest } from './parseRequest';
 import { examples } from './provisionInfra.examples';
@@ -95,34 +95,24 @@ export function createProvisionInfraAction(options: {
         return;
       }
 
-      const jobId = await ctx.checkpoint({
-        key: `slipway.provision-infra.${request.name}`,
-        fn: async () => {
-          const started = await client.request<{ job: InfraJob }>(
-            credentials,
-            'POST',
-            '/infra/provision',
-            request,
-          );
-          return started.job.id;
-        },
-      });
-      ctx.logger.info(`Provisioning job ${jobId} started`);
-      const job = await followJobIntoTaskLog<InfraJob>({
+      const job = await runBackendJob<InfraJob>({
+        ctx,
         client,
         credentials,
-        logger: ctx.logger,
-        path: `/infra/jobs/${jobId}`,
+        checkpointKey: `slipway.provision-infra.${request.name}`,
+        start: async () =>
+          (
+            await client.request<{ job: InfraJob }>(
+              credentials,
+              'POST',
+              '/infra/provision',
+              request,
+            )
+          ).job.id,
+        path: id => `/infra/jobs/${id}`,
         recordKey: 'job',
-        signal: ctx.signal,
+        title: 'Provisioning job',
       });
-      if (job.status !== 'succeeded') {
-        throw new Error(
-          `Provisioning job ${job.id} of host ${request.name} ${job.status}: ${
-            job.diagnosis ?? 'no diagnosis recorded'
-          }`,
-        );
-      }
       const details = await client.request<{
         host: { address: string | null };
       }>(credentials, 'GET', `/hosts/${request.name}`);

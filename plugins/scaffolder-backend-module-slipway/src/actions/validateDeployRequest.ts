@@ -6,6 +6,7 @@ import {
   formatViolations,
 } from '@slipway/plugin-slipway-common';
 import { examples } from './validateDeployRequest.examples';
+import { deployRequestInput } from './deployRequestInput';
 
 /**
  * `slipway:validate-deploy-request`: checks a deploy request with the same rules as the
@@ -20,34 +21,7 @@ export function createValidateDeployRequestAction() {
     examples,
     supportsDryRun: true,
     schema: {
-      // Loose here on purpose: the rules live in slipway-common and are applied in the
-      // handler, so a violation is reported with the field and the rule, not as a form error.
-      input: z =>
-        z.object({
-          name: z.string().describe('App name: a DNS label, e.g. hello-static'),
-          repo: z
-            .string()
-            .describe('Git repository URL (https or ssh) with a Dockerfile'),
-          ref: z
-            .string()
-            .optional()
-            .describe('Branch, tag or commit; default branch when empty'),
-          port: z
-            .number()
-            .describe('Host port the app is published on (1024-65535)'),
-          container_port: z
-            .number()
-            .describe('Port the app listens on inside the container'),
-          health_path: z
-            .string()
-            .optional()
-            .describe('Path that answers 2xx/3xx when ready (default /)'),
-          env: z
-            .record(z.string())
-            .optional()
-            .describe('Environment variables (names [A-Z_][A-Z0-9_]*)'),
-          host: z.string().describe('Slipway host to deploy to'),
-        }),
+      input: z => z.object(deployRequestInput(z)),
       output: z =>
         z.object({
           name: z.string(),

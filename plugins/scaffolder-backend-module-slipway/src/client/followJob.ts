@@ -45,3 +45,50 @@ export async function followJobIntoTaskLog<TJob>(opts: {
     signal?.removeEventListener('abort', cancel);
   }
 }
+
+type FinishedJob = { id: string; status: string; diagnosis: string | null };
+
+/**
+ * Starts a backend job once per task (the id is kept with `ctx.checkpoint`, so a retried task
+ * follows the job it started), streams its log into the task log, and returns it when it
+ * succeeded; any other end fails the step with the job's diagnosis.
+ */
+export async function runBackendJob<TJob extends FinishedJob>(opts: {
+  ctx: {
+    checkpoint<T extends string>(o: {
+      key: string;
+      fn: () => Promise<T>;
+    }): Promise<T>;
+    logger: LoggerService;
+    signal?: AbortSignal;
+  };
+  client: SlipwayBackendClient;
+  credentials: BackstageCredentials;
+  checkpointKey: string;
+  /** Starts the job and returns its id. */
+  start: () => Promise<string>;
+  path: (id: string) => string;
+  recordKey: 'deployment' | 'job';
+  /** How the job is named in the task log, e.g. "Deployment" or "Provisioning job". */
+  title: string;
+}): Promise<TJob> {
+  const { ctx } = opts;
+  const id = await ctx.checkpoint({ key: opts.checkpointKey, fn: opts.start });
+  ctx.logger.info(`${opts.title} ${id} started`);
+  const job = await followJobIntoTaskLog<TJob>({
+    client: opts.client,
+    credentials: opts.credentials,
+    logger: ctx.logger,
+    path: opts.path(id),
+    recordKey: opts.recordKey,
+    signal: ctx.signal,
+  });
+  if (job.status !== 'succeeded') {
+    throw new Error(
+      `${opts.title} ${job.id} ${job.status.replace('_', ' ')}: ${
+        job.diagnosis ?? 'no diagnosis recorded'
+      }`,
+    );
+  }
+  return job;
+}
