@@ -91,6 +91,13 @@ describe('software templates', () => {
       },
     });
 
+  const templatesInCatalog = async (): Promise<string[]> => {
+    const res = await api(
+      '/catalog/entities/by-query?filter=kind=template&fields=metadata.name',
+    );
+    return (await res.json()).items.map((e: any) => e.metadata.name);
+  };
+
   beforeAll(async () => {
     const harness = getHarness();
     git = await startGitServer();
@@ -150,13 +157,6 @@ describe('software templates', () => {
     await removeLabelled(`slipway.app=${appName}`);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
-
-  const templatesInCatalog = async (): Promise<string[]> => {
-    const res = await api(
-      '/catalog/entities/by-query?filter=kind=template&fields=metadata.name',
-    );
-    return (await res.json()).items.map((e: any) => e.metadata.name);
-  };
 
   /** Starts a task of the deploy template as the guest, waits for its end, returns its log. */
   const runDeployTask = async (vals: object) => {
