@@ -189,8 +189,8 @@ export const singleLine = (what: string, max: number) =>
   z
     .string({ invalid_type_error: `${what} must be a string` })
     .max(max, `${what} must be at most ${max} characters`)
-    // eslint-disable-next-line no-control-regex
     .regex(
+      // eslint-disable-next-line no-control-regex
       /^[^\u0000-\u001f\u007f-\u009f]*$/,
       `${what} must be a single line of text without control characters`,
     );
