@@ -23,4 +23,6 @@ export type { SshServer } from './sshd';
 export { run, waitFor, freePort } from './exec';
 export { slipwayTestDatabaseIds, TEST_POSTGRES_ID } from './databases';
 export { startGitServer, createTestRepo } from './gitServer';
+export { startNatsServer } from './natsServer';
+export type { NatsServer } from './natsServer';
 export type { GitServer, TestRepo } from './gitServer';
