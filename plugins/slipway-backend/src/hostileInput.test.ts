@@ -18,6 +18,8 @@ import {
   HostileCase,
   hostileDeployCases,
   hostilePathNames,
+  optionAttacks,
+  shellAttacks,
 } from './__testUtils__/hostileValues';
 import { evaluateDeployPolicy } from './policy/policy';
 
@@ -131,6 +133,7 @@ function routeCases(): RouteCase[] {
       ['delete', p],
       ['post', `${p}/restart`],
       ['post', `${p}/rollback`, {}],
+      ['post', `${p}/redeploy`, {}],
     ] as ['get' | 'post' | 'delete', string, unknown][]) {
       cases.push({
         label: `${method.toUpperCase()} ${route}`,
@@ -289,6 +292,118 @@ function routeCases(): RouteCase[] {
     status: 400,
     expected: /^state: must be one of /,
   });
+
+  // The ref of a redeploy follows the deploy request's ref rule; the rest of the body is closed.
+  for (const ref of [
+    ...optionAttacks(MARKER),
+    ...shellAttacks(MARKER),
+    '',
+    'main..evil',
+    '.hidden',
+    'a//b',
+    'main.lock',
+    'main@{1}',
+    'main~1',
+    'main^{tree}',
+    'HEAD:../../etc/passwd',
+    'ma in',
+    'héllo',
+    'main\u202e',
+    'x'.repeat(256),
+    'x'.repeat(100_000),
+    1,
+    true,
+    null,
+    [],
+    ['main'],
+    {},
+    { $ne: '' },
+  ]) {
+    cases.push({
+      label: `POST /apps/x/redeploy ref=${JSON.stringify(ref)?.slice(0, 60)}`,
+      method: 'post',
+      path: '/api/slipway/apps/x/redeploy',
+      body: { ref },
+      status: 400,
+      expected: /^ref: ref (must|may contain)/,
+    });
+  }
+  for (const body of [
+    { ref: 'main', env: { GREETING: 'x' } },
+    { repo: `https://127.0.0.1/$(touch ${MARKER}).git` },
+    { ref: 'main', host: 'other' },
+  ]) {
+    cases.push({
+      label: `POST /apps/x/redeploy ${JSON.stringify(body).slice(0, 60)}`,
+      method: 'post',
+      path: '/api/slipway/apps/x/redeploy',
+      body,
+      status: 400,
+      expected: /^\(request\): unknown field\(s\)/,
+    });
+  }
+  cases.push({
+    label: 'POST /apps/x/redeploy []',
+    method: 'post',
+    path: '/api/slipway/apps/x/redeploy',
+    body: [],
+    status: 400,
+    expected: /^\(request\): Expected object/,
+  });
+
+  // Query values reach SQL (owner) or a subscription filter (app): one well-formed string only.
+  for (const query of [
+    'app=App',
+    'app=a_b',
+    'app=a.b',
+    'app=..',
+    'app=-a',
+    'app=a-',
+    'app=',
+    'app=%20',
+    'app=a%20b',
+    'app=a%00',
+    `app=${encodeURIComponent(`$(touch ${MARKER})`)}`,
+    `app=${encodeURIComponent('\u0430pp')}`,
+    `app=${'a'.repeat(64)}`,
+    `app=${'a'.repeat(5000)}`,
+    'app=a&app=b',
+    'app[]=a',
+    'app[x]=1',
+  ]) {
+    cases.push({
+      label: `GET /events?${query.slice(0, 60)}`,
+      method: 'get',
+      path: `/api/slipway/events?${query}`,
+      status: 400,
+      expected: /^app: app must/,
+    });
+  }
+  for (const query of [
+    'owner=team',
+    'owner=group',
+    'owner=group:',
+    'owner=group:default/',
+    'owner=component:default/x',
+    'owner=group:a%20b',
+    'owner=group:a/b/c',
+    'owner=',
+    `owner=${encodeURIComponent("' OR 1=1 --")}`,
+    `owner=${encodeURIComponent('group:x;drop table slipway_apps')}`,
+    `owner=${encodeURIComponent(`group:$(touch ${MARKER})`)}`,
+    `owner=group:${'x'.repeat(5000)}`,
+    'owner=group:a&owner=group:b',
+    'owner[$ne]=x',
+    'owner[]=group:a',
+  ]) {
+    cases.push({
+      label: `GET /apps?${query.slice(0, 60)}`,
+      method: 'get',
+      path: `/api/slipway/apps?${query}`,
+      status: 400,
+      expected: /^owner: owner must/,
+    });
+  }
   return cases;
 }
 

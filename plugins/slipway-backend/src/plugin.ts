@@ -44,6 +44,7 @@ export const slipwayPlugin = createBackendPlugin({
           policy,
           store,
           infra,
+          events,
           hosts,
           runner,
           infraRunner,
@@ -67,6 +68,7 @@ export const slipwayPlugin = createBackendPlugin({
             policy,
             infra,
             infraRunner,
+            events,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -82,6 +84,8 @@ export const slipwayPlugin = createBackendPlugin({
             );
         });
         lifecycle.addShutdownHook(async () => {
+          // Open event streams would otherwise keep the HTTP server from closing.
+          events.close();
           await Promise.all([runner.shutdown(), infraRunner.shutdown()]);
         });
 

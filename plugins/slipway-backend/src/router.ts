@@ -7,11 +7,14 @@ import { ConflictError, InputError } from '@backstage/errors';
 import {
   APP_STATES,
   AppState,
+  AppStatusResponse,
   deployRequestSchema,
   describeZodError,
   dnsLabel,
   formatViolations,
+  gitRef,
   isFinalDeploymentStatus,
+  ownerRef,
   slipwayAppDeployPermission,
   slipwayAppDestroyPermission,
   slipwayAppOperatePermission,
@@ -24,11 +27,14 @@ import {
 import { dockerLogsTail } from '@slipway/plugin-slipway-node';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod/v3';
 import { SlipwayStore } from './database/SlipwayStore';
 import { HostRegistry } from './hosts/HostRegistry';
 import { appUrlOn, toPublicHost } from './hosts/configuredHosts';
 import { listAppContainers } from './jobs/hostState';
-import { JobRunner } from './jobs/JobRunner';
+import { JobRunner, redeployRequest } from './jobs/JobRunner';
+import { SlipwayEventBus } from './events/SlipwayEventBus';
+import { streamEvents } from './events/sse';
 import { Access, initiatorOf } from './service/access';
 import { InfraStore } from './database/InfraStore';
 import { InfraRunner } from './infra/InfraRunner';
@@ -52,10 +58,32 @@ export type RouterOptions = {
   infraRunner: InfraRunner;
   /** How often a followed deployment log looks for new lines. */
   followPollMs?: number;
+  /** The live events `GET /events` streams. */
+  events: SlipwayEventBus;
+  /** How often an event stream sends a `: ping` comment; default 15 s. */
+  eventsPingMs?: number;
 };
 
 const MAX_LOG_TAIL = 1000;
+const DAY_MS = 24 * 3600_000;
 const appName = dnsLabel('name');
+const appQuery = dnsLabel('app');
+const ownerQuery = ownerRef('owner');
+const redeployBody = z.object({ ref: gitRef.optional() }).strict();
+
+/** An optional query value that must be one string passing `schema` (not an array, not empty). */
+function optionalQuery<T>(
+  req: Request,
+  key: string,
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+): T | undefined {
+  const value = req.query[key];
+  if (value === undefined) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new InputError(`${key}: ${result.error.issues[0].message}`);
+  return result.data;
+}
 
 function nameParam(req: Request): string {
   const result = appName.safeParse(req.params.name);
@@ -335,31 +363,42 @@ export async function createRouter(
       throw new InputError(`state: must be one of ${APP_STATES.join(', ')}`);
     }
     const host = req.query.host as string | undefined;
+    const owner = optionalQuery(req, 'owner', ownerQuery);
     res.json({
       items: await store.listApps({
         state: state as AppState | undefined,
         host,
+        owner,
       }),
     });
+  });
+
+  router.get('/events', async (req, res) => {
+    await access.require(req, slipwayAppReadPermission);
+    const app = optionalQuery(req, 'app', appQuery);
+    streamEvents(req, res, options.events, { app }, options.eventsPingMs);
   });
 
   router.get('/apps/:name/status', async (req, res) => {
     await access.require(req, slipwayAppReadPermission);
     const name = nameParam(req);
     const app = await store.requireApp(name);
-    const [deployments, health, transitions] = await Promise.all([
+    const [deployments, health, transitions, uptime24h] = await Promise.all([
       store.listDeployments(name, 1),
       store.listHealthSamples(name, 50),
       store.listTransitions(name, 20),
+      store.uptimeSince(name, new Date(Date.now() - DAY_MS)),
     ]);
     await hosts.refresh(options.infra);
-    res.json({
+    const status: AppStatusResponse = {
       app,
       url: hosts.has(app.host) ? appUrlOn(hosts.get(app.host), app.port) : null,
       lastDeployment: deployments[0] ?? null,
       health,
       transitions,
-    });
+      uptime24h,
+    };
+    res.json(status);
   });
 
   router.delete('/apps/:name', async (req, res) => {
@@ -383,6 +422,36 @@ export async function createRouter(
       to,
     );
     res.status(202).json({ deployment });
+  });
+
+  router.post('/apps/:name/redeploy', async (req, res) => {
+    const credentials = await access.require(req, slipwayAppDeployPermission);
+    const name = nameParam(req);
+    const body = redeployBody.safeParse(req.body ?? {});
+    if (!body.success) {
+      throw new InputError(
+        formatViolations(describeZodError(body.error, req.body)),
+      );
+    }
+    // The policy may have changed since the app was deployed: judge the settings again.
+    const violations = evaluateDeployPolicy(
+      options.policy,
+      redeployRequest(await store.requireApp(name), body.data.ref),
+    );
+    if (violations.length) {
+      res.status(400).json(policyErrorBody(violations));
+      return;
+    }
+    const deployment = await runner.redeploy(name, initiatorOf(credentials), {
+      ref: body.data.ref,
+    });
+    res.status(202).json({
+      deployment,
+      links: {
+        deployment: `/deployments/${deployment.id}`,
+        status: `/apps/${deployment.app}/status`,
+      },
+    });
   });
 
   router.post('/apps/:name/restart', async (req, res) => {

@@ -2,9 +2,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { IacTool, TerraformRunner } from '@slipway/plugin-slipway-node';
 import { Knex } from 'knex';
-import { InfraStore } from './database/InfraStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { SlipwayStore } from './database/SlipwayStore';
+import { publishStoreEvents } from './events/publishStoreEvents';
+import { PublishingInfraStore } from './events/PublishingInfraStore';
+import { InProcessEventBus } from './events/SlipwayEventBus';
 import { HealthMonitor } from './health/HealthMonitor';
 import { readConfiguredHosts, toPublicHost } from './hosts/configuredHosts';
 import { HostRegistry } from './hosts/HostRegistry';
@@ -33,8 +35,11 @@ export async function createSlipwayServices(opts: {
   const infraSettings = readInfraSettings(config);
   if (!opts.skipMigrations) await applyDatabaseMigrations(knex);
 
+  // The bus is fed from the stores' writes; the router serves it as Server-Sent Events.
+  const events = new InProcessEventBus({ logger });
   const store = new SlipwayStore(knex);
-  const infra = new InfraStore(knex);
+  publishStoreEvents(store, events);
+  const infra = new PublishingInfraStore(knex, events);
   await store.syncConfiguredHosts(configured.map(h => toPublicHost(h)));
   for (const host of configured.filter(
     h => h.insecureSkipHostKeyVerification,
@@ -58,6 +63,7 @@ export async function createSlipwayServices(opts: {
     policy: readPolicyConfig(config),
     store,
     infra,
+    events,
     hosts,
     runner: new JobRunner(
       store,

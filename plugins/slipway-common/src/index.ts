@@ -9,3 +9,4 @@ export * from './states';
 export * from './permissions';
 export * from './schemas';
 export * from './api/types';
+export * from './api/events';

@@ -33,6 +33,8 @@ export async function createSlipwayFixture(
     integrations?: object;
     /** The IaC tool (e.g. a TerraformRunner on the stand-in); default: `terraform` on PATH. */
     iacTool?: IacTool;
+    /** How often `GET /events` pings; default the router's 15 s. */
+    eventsPingMs?: number;
   } = {},
 ) {
   const harness = getHarness();
@@ -70,6 +72,7 @@ export async function createSlipwayFixture(
     policy,
     store,
     infra,
+    events,
     hosts,
     runner,
     infraRunner,
@@ -93,6 +96,8 @@ export async function createSlipwayFixture(
     infra,
     infraRunner,
     followPollMs: 50,
+    events,
+    eventsPingMs: opts.eventsPingMs,
   });
   const middleware = MiddlewareFactory.create({ config, logger });
   const app = express().use('/api/slipway', router).use(middleware.error());
@@ -106,7 +111,9 @@ export async function createSlipwayFixture(
     hosts,
     settings,
     harness,
+    events,
     async cleanup(appNames: string[]) {
+      events.close();
       await runner.shutdown();
       await infraRunner.shutdown();
       for (const name of appNames) await removeLabelled(`slipway.app=${name}`);

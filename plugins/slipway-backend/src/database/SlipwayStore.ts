@@ -3,6 +3,7 @@ import {
   App,
   AppState,
   AppTransition,
+  AppUptime,
   canTransitionApp,
   canTransitionDeployment,
   Deployment,
@@ -30,6 +31,24 @@ export type AppTransitionEvent = AppTransition & { app: string };
 
 export type TransitionListener = (event: AppTransitionEvent) => void;
 
+/**
+ * A write the store has made (committed), announced to its listeners: what the live events are
+ * made of. One kind per kind of event, each announced from the one method that writes it.
+ */
+export type StoreChange =
+  | { kind: 'app.transition'; transition: AppTransitionEvent }
+  /** A deployment was created (`queued`) or changed status: the record after the change. */
+  | { kind: 'deployment.status'; deployment: Deployment }
+  | {
+      kind: 'deployment.log';
+      app: string;
+      deploymentId: string;
+      line: DeploymentLogLine;
+    }
+  | { kind: 'health.sample'; app: string; sample: HealthSample };
+
+export type StoreChangeListener = (change: StoreChange) => void;
+
 export type NewApp = {
   name: string;
   host: string;
@@ -46,15 +65,31 @@ export type NewApp = {
 };
 
 const MAX_LOG_LINE = 8192;
+/** Deployment -> app names remembered for log lines; a deployment's app never changes. */
+const MAX_REMEMBERED_DEPLOYMENTS = 1000;
 
 function isUniqueViolation(error: unknown): boolean {
   const text = String((error as Error)?.message ?? error);
   return /unique|duplicate key/i.test(text);
 }
 
+/**
+ * The spellings of one owner as a deploy may have stored it. Entity refs are case-insensitive
+ * and the `default` namespace may be left out, so `group:default/Team` and `group:team` match.
+ */
+function ownerForms(owner: string): string[] {
+  const match = /^([^:]+):(?:([^/]+)\/)?(.+)$/.exec(owner.toLowerCase());
+  if (!match) return [owner.toLowerCase()];
+  const [, kind, namespace, name] = match;
+  return !namespace || namespace === 'default'
+    ? [`${kind}:${name}`, `${kind}:default/${name}`]
+    : [`${kind}:${namespace}/${name}`];
+}
+
 /** Slipway's persistence: hosts, apps, deployments and their logs, health, locks. */
 export class SlipwayStore {
-  private readonly listeners = new Set<TransitionListener>();
+  private readonly listeners = new Set<StoreChangeListener>();
+  private readonly appOfDeployment = new Map<string, string>();
 
   constructor(private readonly knex: Knex) {}
 
@@ -151,12 +186,21 @@ export class SlipwayStore {
     filter: {
       state?: AppState;
       host?: string;
+      /** An entity ref; `group:x` and `group:default/x` name the same owner. */
+      owner?: string;
       includeDestroyed?: boolean;
     } = {},
   ): Promise<App[]> {
     const query = this.knex<AppRow>('slipway_apps').orderBy('name');
     if (filter.state) query.where('state', filter.state);
     if (filter.host) query.where('host', filter.host);
+    if (filter.owner) {
+      const forms = ownerForms(filter.owner);
+      query.whereRaw(
+        `lower(owner) in (${forms.map(() => '?').join(', ')})`,
+        forms,
+      );
+    }
     if (!filter.includeDestroyed) query.whereNull('destroyed_at');
     return (await query).map(appFromRow);
   }
@@ -189,7 +233,7 @@ export class SlipwayStore {
       updated_at: now(),
     };
     try {
-      await this.knex.transaction(async trx => {
+      const created = await this.knex.transaction(async trx => {
         const existing = await trx<AppRow>('slipway_apps')
           .where({ name: app.name })
           .first();
@@ -211,12 +255,22 @@ export class SlipwayStore {
             reason: 'first deploy requested',
             created_at: at,
           });
-        } else {
-          await trx('slipway_apps')
-            .where({ name: app.name })
-            .update({ ...fields, destroyed_at: null });
+          return {
+            app: app.name,
+            from: null,
+            to: 'pending',
+            reason: 'first deploy requested',
+            deploymentId: null,
+            at,
+          } satisfies AppTransitionEvent;
         }
+        await trx('slipway_apps')
+          .where({ name: app.name })
+          .update({ ...fields, destroyed_at: null });
+        return undefined;
       });
+      if (created)
+        this.announce({ kind: 'app.transition', transition: created });
     } catch (error) {
       if (isUniqueViolation(error)) {
         const holder = await this.appOnPort(app.host, app.port);
@@ -255,8 +309,25 @@ export class SlipwayStore {
   }
 
   onTransition(listener: TransitionListener): () => void {
+    return this.onChange(change => {
+      if (change.kind === 'app.transition') listener(change.transition);
+    });
+  }
+
+  /** Called after each announced write has committed; returns the way to stop listening. */
+  onChange(listener: StoreChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private announce(change: StoreChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's failure must not undo, or fail, a stored write.
+      }
+    }
   }
 
   /**
@@ -311,13 +382,7 @@ export class SlipwayStore {
       return transition;
     });
     if (!event) return false;
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's failure must not undo a stored transition.
-      }
-    }
+    this.announce({ kind: 'app.transition', transition: event });
     return true;
   }
 
@@ -352,7 +417,29 @@ export class SlipwayStore {
       commit_sha: opts.commitSha ?? null,
       created_at: now(),
     });
-    return (await this.getDeployment(id))!;
+    this.rememberApp(id, opts.app);
+    const deployment = (await this.getDeployment(id))!;
+    this.announce({ kind: 'deployment.status', deployment });
+    return deployment;
+  }
+
+  private rememberApp(deploymentId: string, app: string) {
+    if (this.appOfDeployment.size >= MAX_REMEMBERED_DEPLOYMENTS) {
+      // Maps iterate in insertion order: the first key is the oldest.
+      this.appOfDeployment.delete(this.appOfDeployment.keys().next().value!);
+    }
+    this.appOfDeployment.set(deploymentId, app);
+  }
+
+  /** The app of a deployment, read once per deployment rather than once per log line. */
+  private async deploymentApp(id: string): Promise<string | undefined> {
+    const known = this.appOfDeployment.get(id);
+    if (known) return known;
+    const row = await this.knex('slipway_deployments')
+      .where({ id })
+      .first('app');
+    if (row) this.rememberApp(id, row.app);
+    return row?.app;
   }
 
   async getDeployment(id: string): Promise<Deployment | undefined> {
@@ -412,11 +499,15 @@ export class SlipwayStore {
         `Deployment ${id} cannot go from ${current.status} to ${to}`,
       );
     }
+    const at = now();
     const row: Record<string, unknown> = { status: to };
-    if (to === 'in_progress') row.started_at = now();
-    if (to !== 'in_progress' && to !== 'queued') row.finished_at = now();
-    if (diagnosis !== undefined) row.diagnosis = diagnosis;
+    const after: Deployment = { ...current, status: to };
+    if (to === 'in_progress') row.started_at = after.startedAt = at;
+    if (to !== 'in_progress' && to !== 'queued')
+      row.finished_at = after.finishedAt = at;
+    if (diagnosis !== undefined) row.diagnosis = after.diagnosis = diagnosis;
     await this.knex('slipway_deployments').where({ id }).update(row);
+    this.announce({ kind: 'deployment.status', deployment: after });
   }
 
   async appendLog(
@@ -424,12 +515,29 @@ export class SlipwayStore {
     stream: DeploymentLogLine['stream'],
     line: string,
   ): Promise<void> {
-    await this.knex('slipway_deployment_logs').insert({
-      deployment_id: deploymentId,
+    const stored = {
       stream,
       line:
         line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE)}…` : line,
-      created_at: now(),
+      createdAt: now(),
+    };
+    const [inserted] = await this.knex('slipway_deployment_logs')
+      .insert({
+        deployment_id: deploymentId,
+        stream: stored.stream,
+        line: stored.line,
+        created_at: stored.createdAt,
+      })
+      .returning('id');
+    if (!this.listeners.size) return;
+    const app = await this.deploymentApp(deploymentId);
+    if (!app) return;
+    this.announce({
+      kind: 'deployment.log',
+      app,
+      deploymentId,
+      // The id is the one `GET /deployments/:id` pages with, so a client can join both.
+      line: { id: Number(inserted?.id ?? inserted), ...stored },
     });
   }
 
@@ -452,14 +560,42 @@ export class SlipwayStore {
     app: string,
     sample: Omit<HealthSample, 'checkedAt'>,
   ): Promise<void> {
+    const stored: HealthSample = {
+      ok: sample.ok,
+      latencyMs: sample.latencyMs,
+      httpStatus: sample.httpStatus,
+      error: sample.error?.slice(0, 1024) ?? null,
+      checkedAt: now(),
+    };
     await this.knex('slipway_health_samples').insert({
       app,
-      ok: sample.ok,
-      latency_ms: sample.latencyMs,
-      http_status: sample.httpStatus,
-      error: sample.error?.slice(0, 1024) ?? null,
-      checked_at: now(),
+      ok: stored.ok,
+      latency_ms: stored.latencyMs,
+      http_status: stored.httpStatus,
+      error: stored.error,
+      checked_at: stored.checkedAt,
     });
+    this.announce({ kind: 'health.sample', app, sample: stored });
+  }
+
+  /**
+   * The share of passing health checks since `since`, counted by the database (a day of samples
+   * every 10 s is 8640 rows per app; none of them need to reach the backend).
+   */
+  async uptimeSince(app: string, since: Date): Promise<AppUptime> {
+    const row = await this.knex('slipway_health_samples')
+      .where({ app })
+      .andWhere('checked_at', '>=', since.toISOString())
+      .first(
+        this.knex.raw('count(*) as samples'),
+        // `ok` is a boolean on PostgreSQL and 0/1 on SQLite; CASE reads both.
+        this.knex.raw('sum(case when ok then 1 else 0 end) as passed'),
+      );
+    const samples = Number(row?.samples ?? 0);
+    return {
+      ratio: samples ? Number(row.passed) / samples : null,
+      samples,
+    };
   }
 
   async listHealthSamples(app: string, limit = 50): Promise<HealthSample[]> {

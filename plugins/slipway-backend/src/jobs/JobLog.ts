@@ -5,7 +5,7 @@ import { SlipwayStore } from '../database/SlipwayStore';
  * masked first, so env values never reach the log even if a build prints them.
  */
 export class JobLog {
-  private readonly secrets: string[];
+  private secrets: string[] = [];
   private pending: Promise<void> = Promise.resolve();
 
   constructor(
@@ -13,10 +13,16 @@ export class JobLog {
     private readonly deploymentId: string,
     secrets: string[] = [],
   ) {
+    this.addSecrets(secrets);
+  }
+
+  /** Masks values learnt during the job (a redeploy reads its env from the host). */
+  addSecrets(values: string[]): void {
     // Very short values would mask ordinary text; they are also not secrets worth the name.
-    this.secrets = secrets
-      .filter(s => s.length >= 3)
-      .sort((a, b) => b.length - a.length);
+    // Longest first, so a secret that contains another is masked whole.
+    this.secrets = [...this.secrets, ...values.filter(s => s.length >= 3)].sort(
+      (a, b) => b.length - a.length,
+    );
   }
 
   redact(text: string): string {

@@ -21,10 +21,29 @@ import { GitAuth, GitCredentials } from './gitCredentials';
 import { BackgroundJobs } from './BackgroundJobs';
 import { JobLog } from './JobLog';
 import { resolveCommit } from './resolveCommit';
-import { runDestroyJob, runRestartJob, runRollbackJob } from './operateJobs';
+import {
+  runDestroyJob,
+  runRedeployJob,
+  runRestartJob,
+  runRollbackJob,
+} from './operateJobs';
 import { DeploySettings } from './settings';
 
 const appLock = (app: string) => `app:${app}`;
+
+/** The deploy request a redeploy of `app` stands for, without the env values. */
+export function redeployRequest(app: App, ref?: string): ValidDeployRequest {
+  return {
+    name: app.name,
+    host: app.host,
+    repo: app.repo,
+    ref: ref ?? app.ref ?? undefined,
+    port: app.port,
+    container_port: app.containerPort,
+    health_path: app.healthPath,
+    env: {},
+  };
+}
 
 const ENDINGS = {
   failed: 'Failed',
@@ -67,7 +86,40 @@ export class JobRunner {
         `App "${request.name}" runs on host ${existing.host}; destroy it there before deploying it to ${request.host}`,
       );
     }
+    return this.startDeploy(request, initiator);
+  }
+
+  /**
+   * A new deploy of the app's recorded repo, ref (or `opts.ref`, which becomes the recorded
+   * one), ports and health path, with the env values of its current container: Slipway never
+   * stores them, so the job reads them on the host.
+   */
+  async redeploy(
+    appName: string,
+    initiator: string | null,
+    opts: { ref?: string } = {},
+  ): Promise<Deployment> {
+    const app = await this.liveApp(appName);
+    const request = redeployRequest(app, opts.ref);
+    this.hosts.requireForRequest(request.host);
+    return this.startDeploy(request, initiator, {
+      envNames: app.envNames,
+      redeployOf: app.currentDeploymentId,
+    });
+  }
+
+  /**
+   * The deploy job for a request. A redeploy has no env values yet (`request.env` is empty):
+   * its job carries the values of `redeploy.envNames` over from the host.
+   */
+  private startDeploy(
+    request: ValidDeployRequest,
+    initiator: string | null,
+    redeploy?: { envNames: string[]; redeployOf: string | null },
+  ): Promise<Deployment> {
     return this.start(request.name, 'deploy', async holder => {
+      const { env, ...withoutEnv } = request;
+      const envNames = redeploy?.envNames ?? Object.keys(env).sort();
       const app = await this.store.upsertAppForDeploy({
         name: request.name,
         host: request.host,
@@ -76,18 +128,21 @@ export class JobRunner {
         port: request.port,
         containerPort: request.container_port,
         healthPath: request.health_path,
-        envNames: Object.keys(request.env).sort(),
+        envNames,
         initiator,
         owner: request.owner,
         description: request.description,
       });
-      const { env, ...withoutEnv } = request;
       const deployment = await this.store.createDeployment({
         id: holder,
         app: app.name,
         kind: 'deploy',
         initiator,
-        request: { ...withoutEnv, envNames: Object.keys(env).sort() },
+        request: {
+          ...withoutEnv,
+          envNames,
+          ...(redeploy && { redeployOf: redeploy.redeployOf }),
+        },
       });
       const gitAuth = this.gitCredentials?.forRepo(request.repo);
       // Asked while the job connects to the host; undefined means "resolve it on the host".
@@ -98,7 +153,10 @@ export class JobRunner {
         deployment,
         secrets: [...Object.values(env), ...(gitAuth?.secrets ?? [])],
         gitAuth,
-        work: (ctx: JobContext) => runDeployJob(ctx, request, knownCommit),
+        work: (ctx: JobContext) =>
+          redeploy
+            ? runRedeployJob(ctx, request, knownCommit)
+            : runDeployJob(ctx, request, knownCommit),
       };
     });
   }

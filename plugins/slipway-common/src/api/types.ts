@@ -64,3 +64,29 @@ export type AppTransition = {
   deploymentId: string | null;
   at: string;
 };
+
+/** The share of passing health checks over a period; `ratio` is null when nothing was checked. */
+export type AppUptime = {
+  /** From 0 to 1. */
+  ratio: number | null;
+  samples: number;
+};
+
+/** `GET /apps/:name/status`. */
+export type AppStatusResponse = {
+  app: App;
+  /** Where the app answers, when its host is known. */
+  url: string | null;
+  lastDeployment: Deployment | null;
+  /** The last 50 samples, oldest first. */
+  health: HealthSample[];
+  /** The last 20 transitions, newest first. */
+  transitions: AppTransition[];
+  /** Over the last 24 hours. */
+  uptime24h: AppUptime;
+};
+
+/** `POST /apps/:name/redeploy`: the app's recorded settings, at another ref if given. */
+export type RedeployRequest = {
+  ref?: string;
+};
