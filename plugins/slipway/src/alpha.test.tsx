@@ -1,22 +1,29 @@
-import { Entity } from '@backstage/catalog-model';
-import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  coreExtensionData,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
 import {
   createExtensionTester,
+  mockApis,
   renderInTestApp,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
 import { screen } from '@testing-library/react';
 import slipwayPlugin from './alpha';
+import { SlipwayClient, slipwayApiRef } from './api';
+import { createFakeSlipwayApi } from './__testUtils__/fixtures';
+import { annotated, component } from './__testUtils__/render';
 
-function component(annotations?: Record<string, string>): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'hello-static', annotations },
-    spec: { type: 'website', owner: 'group:platform-team' },
-  };
+function apis(fake = createFakeSlipwayApi()) {
+  return [[slipwayApiRef, fake.api], mockApis.permission()] as const;
 }
 
 describe('slipway plugin (new frontend system)', () => {
@@ -27,11 +34,36 @@ describe('slipway plugin (new frontend system)', () => {
     expect(slipwayPlugin.routes.root).toBeDefined();
   });
 
-  it('has the entity card and the page', () => {
-    expect(
-      slipwayPlugin.getExtension('entity-card:slipway/status'),
-    ).toBeDefined();
-    expect(slipwayPlugin.getExtension('page:slipway')).toBeDefined();
+  it('has the API, the entity card and tab, and the page', () => {
+    for (const id of [
+      'api:slipway',
+      'entity-card:slipway/status',
+      'entity-content:slipway/deployments',
+      'page:slipway',
+    ] as const) {
+      expect(slipwayPlugin.getExtension(id)).toBeDefined();
+    }
+  });
+
+  describe('api:slipway', () => {
+    it('makes a SlipwayClient over discovery and fetch', () => {
+      const factory = createExtensionTester(
+        slipwayPlugin.getExtension('api:slipway'),
+      ).get(ApiBlueprint.dataRefs.factory);
+
+      expect(factory.api.id).toBe(slipwayApiRef.id);
+      expect(
+        Object.values(factory.deps)
+          .map(ref => ref.id)
+          .sort(),
+      ).toEqual([discoveryApiRef.id, fetchApiRef.id].sort());
+      expect(
+        factory.factory({
+          discoveryApi: { getBaseUrl: async () => '' },
+          fetchApi: { fetch },
+        }),
+      ).toBeInstanceOf(SlipwayClient);
+    });
   });
 
   describe('entity-card:slipway/status', () => {
@@ -43,9 +75,7 @@ describe('slipway plugin (new frontend system)', () => {
       expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
       const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
       expect(filter).toBeDefined();
-      expect(filter!(component({ 'slipway/app-name': 'hello-static' }))).toBe(
-        true,
-      );
+      expect(filter!(annotated)).toBe(true);
       expect(filter!(component())).toBe(false);
     });
 
@@ -58,20 +88,58 @@ describe('slipway plugin (new frontend system)', () => {
       expect(filter!(component())).toBe(true);
     });
 
-    it('renders the app name of the entity', async () => {
+    it("renders the entity's app", async () => {
       const tester = createExtensionTester(card);
 
       renderInTestApp(
-        <EntityProvider
-          entity={component({ 'slipway/app-name': 'hello-static-app' })}
-        >
+        <EntityProvider entity={annotated}>
           {tester.reactElement()}
         </EntityProvider>,
+        { apis: apis() },
       );
 
-      expect(await screen.findByTestId('slipway-app-name')).toHaveTextContent(
-        'hello-static-app',
+      expect(await screen.findByTestId('slipway-app-state')).toHaveTextContent(
+        'running',
       );
+      expect(screen.getByTestId('slipway-app-name')).toHaveTextContent(
+        'hello-static',
+      );
+    });
+  });
+
+  describe('entity-content:slipway/deployments', () => {
+    const content = slipwayPlugin.getExtension(
+      'entity-content:slipway/deployments',
+    );
+
+    it('is the Deployments tab at slipway, on annotated entities', () => {
+      const tester = createExtensionTester(content);
+
+      expect(tester.get(coreExtensionData.routePath)).toBe('slipway');
+      expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+        'Deployments',
+      );
+      const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
+      expect(filter!(annotated)).toBe(true);
+      expect(filter!(component())).toBe(false);
+    });
+
+    it('shows the card and the tab on an entity page', async () => {
+      renderTestApp({
+        extensions: [
+          createTestEntityPage({ entity: annotated }),
+          slipwayPlugin.getExtension('entity-card:slipway/status'),
+          content,
+        ],
+        apis: apis(),
+      });
+
+      expect(
+        await screen.findByTestId('slipway-app-state'),
+      ).toBeInTheDocument();
+      expect(
+        await screen.findByText('Deployments of hello-static'),
+      ).toBeInTheDocument();
     });
   });
 
@@ -87,6 +155,7 @@ describe('slipway plugin (new frontend system)', () => {
       renderTestApp({
         features: [slipwayPlugin],
         initialRouteEntries: ['/slipway'],
+        apis: apis(createFakeSlipwayApi({ listApps: jest.fn(async () => []) })),
       });
 
       expect(await screen.findByText('No apps yet')).toBeInTheDocument();

@@ -1,14 +1,32 @@
 import {
+  ApiBlueprint,
   createFrontendPlugin,
   createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+import { SlipwayClient, slipwayApiRef } from './api';
 import { SlipwayIcon } from './components/SlipwayIcon';
 import { isSlipwayAvailable } from './isSlipwayAvailable';
 
 const rootRouteRef = createRouteRef();
+
+/** The Slipway API (`api:slipway`), over the signed-in user's fetch. */
+const slipwayApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: slipwayApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new SlipwayClient({ discoveryApi, fetchApi }),
+    }),
+});
 
 /**
  * The Slipway card on entity overview pages (`entity-card:slipway/status`).
@@ -26,6 +44,23 @@ const slipwayEntityStatusCard = EntityCardBlueprint.make({
     loader: () =>
       import('./components/SlipwayStatusCard').then(m => (
         <m.SlipwayStatusCard />
+      )),
+  },
+});
+
+/**
+ * The Deployments tab of entities (`entity-content:slipway/deployments`) at
+ * `<entity>/slipway`, on entities with the `slipway/app-name` annotation.
+ */
+const slipwayEntityDeploymentsContent = EntityContentBlueprint.make({
+  name: 'deployments',
+  params: {
+    path: 'slipway',
+    title: 'Deployments',
+    filter: isSlipwayAvailable,
+    loader: () =>
+      import('./components/SlipwayDeploymentsContent').then(m => (
+        <m.SlipwayDeploymentsContent />
       )),
   },
 });
@@ -69,7 +104,9 @@ export default createFrontendPlugin({
     root: rootRouteRef,
   },
   extensions: [
+    slipwayApi,
     slipwayEntityStatusCard,
+    slipwayEntityDeploymentsContent,
     slipwayPage,
     slipwayHostPickerFormField,
   ],

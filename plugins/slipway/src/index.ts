@@ -1,6 +1,7 @@
 /**
- * Slipway's frontend plugin: the app card on catalog entity pages, the
- * Slipway page and the `SlipwayHostPicker` field of software templates.
+ * Slipway's frontend plugin: the app card and the Deployments tab on catalog
+ * entity pages, the Slipway page and the `SlipwayHostPicker` field of
+ * software templates.
  *
  * @remarks
  *
@@ -12,13 +13,33 @@
 export {
   slipwayPlugin,
   EntitySlipwayStatusCard,
+  EntitySlipwayDeploymentsContent,
   SlipwayPage,
   SlipwayHostPickerFieldExtension,
 } from './plugin';
 export { isSlipwayAvailable } from './isSlipwayAvailable';
 export type { SlipwayStatusCardProps } from './components/SlipwayStatusCard';
+export type { SlipwayDeploymentsContentProps } from './components/SlipwayDeploymentsContent';
 export { SlipwayHostPickerFieldSchema } from './components/SlipwayHostPicker';
+export type { SlipwayHostPickerUiOptions } from './components/SlipwayHostPicker';
+export { SlipwayClient, SlipwayApiError, slipwayApiRef } from './api';
 export type {
+  SlipwayApi,
+  SlipwayAppFilter,
+  SlipwayAppStatus,
+  SlipwayClientOptions,
+  SlipwayContainerLogs,
+  SlipwayDeploymentFollowMessage,
+  SlipwayDeploymentWithLog,
+  SlipwayEvent,
+  SlipwayEventType,
   SlipwayHost,
-  SlipwayHostPickerUiOptions,
-} from './components/SlipwayHostPicker';
+  SlipwayStreamStatus,
+} from './api';
+export { useSlipwayApp } from './hooks/useSlipwayApp';
+export type { SlipwayAppView } from './hooks/useSlipwayApp';
+export type { FollowedDeployment } from './hooks/appState';
+export { useSlipwayApps } from './hooks/useSlipwayApps';
+export type { SlipwayAppsView } from './hooks/useSlipwayApps';
+export type { SlipwayLiveMode, SlipwayLiveState } from './hooks/useSlipwayLive';
+export type { SlipwayDisplayState } from './components/shared/StatusLabels';

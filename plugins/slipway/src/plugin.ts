@@ -1,15 +1,19 @@
 import {
+  createApiFactory,
   createComponentExtension,
   createPlugin,
   createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import { SlipwayClient, slipwayApiRef } from './api';
 import {
   SlipwayHostPicker,
   SlipwayHostPickerFieldSchema,
   slipwayHostPickerValidation,
 } from './components/SlipwayHostPicker';
-import { rootRouteRef } from './routes';
+import { entityContentRouteRef, rootRouteRef } from './routes';
 
 /**
  * The Slipway plugin for the legacy frontend system.
@@ -18,14 +22,23 @@ import { rootRouteRef } from './routes';
  */
 export const slipwayPlugin = createPlugin({
   id: 'slipway',
+  apis: [
+    createApiFactory({
+      api: slipwayApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new SlipwayClient({ discoveryApi, fetchApi }),
+    }),
+  ],
   routes: {
     root: rootRouteRef,
+    entityContent: entityContentRouteRef,
   },
 });
 
 /**
- * Entity card with the Slipway app of the current entity, for the legacy
- * frontend system.
+ * Entity card with the Slipway app of the current entity, live, with its
+ * actions, for the legacy frontend system.
  *
  * @public
  */
@@ -36,6 +49,23 @@ export const EntitySlipwayStatusCard = slipwayPlugin.provide(
       lazy: () =>
         import('./components/SlipwayStatusCard').then(m => m.SlipwayStatusCard),
     },
+  }),
+);
+
+/**
+ * The Deployments tab of an entity (its Slipway app's deployments and their
+ * logs), for the legacy frontend system.
+ *
+ * @public
+ */
+export const EntitySlipwayDeploymentsContent = slipwayPlugin.provide(
+  createRoutableExtension({
+    name: 'EntitySlipwayDeploymentsContent',
+    component: () =>
+      import('./components/SlipwayDeploymentsContent').then(
+        m => m.SlipwayDeploymentsContent,
+      ),
+    mountPoint: entityContentRouteRef,
   }),
 );
 

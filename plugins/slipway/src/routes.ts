@@ -4,3 +4,8 @@ import { createRouteRef } from '@backstage/core-plugin-api';
 export const rootRouteRef = createRouteRef({
   id: 'slipway',
 });
+
+/** The route of the Deployments tab of entities in the legacy frontend system. */
+export const entityContentRouteRef = createRouteRef({
+  id: 'slipway:entity-content',
+});

@@ -1,10 +1,9 @@
-import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { FieldExtensionUiSchema } from '@backstage/plugin-scaffolder-react';
 import { createFieldValidation } from '@backstage/plugin-scaffolder-react/alpha';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { useCallback, useState } from 'react';
-import { SlipwayHost } from './hosts';
+import { SlipwayClient, slipwayApiRef, SlipwayHost } from '../../api';
 import {
   SlipwayHostPickerProps,
   SlipwayHostPickerUiOptions,
@@ -91,10 +90,16 @@ async function renderPicker(options: {
     <TestApiProvider
       apis={[
         [
-          discoveryApiRef,
-          { getBaseUrl: async (id: string) => `http://backend.test/api/${id}` },
+          slipwayApiRef,
+          // The real client over a fake fetch: the picker's requests and
+          // error messages are the client's.
+          new SlipwayClient({
+            discoveryApi: {
+              getBaseUrl: async (id: string) => `http://backend.test/api/${id}`,
+            },
+            fetchApi: { fetch },
+          }),
         ],
-        [fetchApiRef, { fetch }],
       ]}
     >
       <Form />

@@ -1,8 +1,4 @@
-import {
-  discoveryApiRef,
-  fetchApiRef,
-  useApi,
-} from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { ScaffolderField } from '@backstage/plugin-scaffolder-react/alpha';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import InputAdornment from '@material-ui/core/InputAdornment';
@@ -10,7 +6,7 @@ import ListItemText from '@material-ui/core/ListItemText';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import { ChangeEvent, useEffect, useState } from 'react';
-import { fetchSlipwayHosts, SlipwayHost } from './hosts';
+import { slipwayApiRef, SlipwayHost } from '../../api';
 import { SlipwayHostPickerProps } from './schema';
 
 type HostsState =
@@ -19,14 +15,13 @@ type HostsState =
   | { status: 'failed'; error: Error };
 
 function useSlipwayHosts(): HostsState {
-  const discoveryApi = useApi(discoveryApiRef);
-  const fetchApi = useApi(fetchApiRef);
+  const api = useApi(slipwayApiRef);
   const [state, setState] = useState<HostsState>({ status: 'loading' });
 
   useEffect(() => {
     // The field can unmount (Back, another step) before the answer arrives.
     let unmounted = false;
-    fetchSlipwayHosts({ discoveryApi, fetchApi }).then(
+    api.listHosts().then(
       hosts => {
         if (!unmounted) setState({ status: 'loaded', hosts });
       },
@@ -42,7 +37,7 @@ function useSlipwayHosts(): HostsState {
     return () => {
       unmounted = true;
     };
-  }, [discoveryApi, fetchApi]);
+  }, [api]);
 
   return state;
 }

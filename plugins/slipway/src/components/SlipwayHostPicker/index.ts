@@ -4,4 +4,4 @@ export {
   slipwayHostPickerValidation,
 } from './schema';
 export type { SlipwayHostPickerUiOptions } from './schema';
-export type { SlipwayHost } from './hosts';
+export type { SlipwayHost } from '../../api';

@@ -1,0 +1,15 @@
+export { SlipwayClient, slipwayApiRef } from './SlipwayClient';
+export type { SlipwayClientOptions } from './SlipwayClient';
+export { SlipwayApiError, isNotFound } from './SlipwayApiError';
+export { parseSlipwayEvent } from './events';
+export type { SlipwayEvent, SlipwayEventType } from './events';
+export type {
+  SlipwayApi,
+  SlipwayAppFilter,
+  SlipwayAppStatus,
+  SlipwayContainerLogs,
+  SlipwayDeploymentFollowMessage,
+  SlipwayDeploymentWithLog,
+  SlipwayHost,
+  SlipwayStreamStatus,
+} from './types';

@@ -1,0 +1,2 @@
+export { SlipwayDeploymentsContent } from './SlipwayDeploymentsContent';
+export type { SlipwayDeploymentsContentProps } from './SlipwayDeploymentsContent';
