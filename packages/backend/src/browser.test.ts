@@ -1,0 +1,249 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import {
+  createTestRepo,
+  freePort,
+  getHarness,
+  GitServer,
+  removeLabelled,
+  run,
+  startGitServer,
+  waitFor,
+} from '@slipway/test-harness';
+import {
+  guestToken,
+  RunningBackend,
+  startBackend,
+  stopBackend,
+} from './__testUtils__/portal';
+
+/**
+ * The portal in real Chromium (Debian's, driven by playwright-core): the built app as the
+ * backend serves it, an example deployed to the harness's sshd + Docker Engine, and the status
+ * card following the app live: running, then unhealthy and failed after its container is
+ * stopped on the host (no reload), then running again after a click on Redeploy.
+ * Screenshots go to .test-output/screenshots (git-ignored).
+ */
+const ROOT = path.resolve(__dirname, '../../..');
+const EXAMPLES = path.join(ROOT, 'examples');
+const APP_DIST = path.join(ROOT, 'packages/app/dist/index.html');
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(ROOT, '.test-output/screenshots');
+jest.setTimeout(300_000);
+
+describe('the status card in a browser', () => {
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const appName = `web-${suffix}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-browser-'));
+  let git: GitServer;
+  let backend: RunningBackend;
+  let browser: Browser | undefined;
+  let page: Page;
+  let token: string;
+
+  const api = (p: string, init: RequestInit = {}) =>
+    fetch(`${backend.baseUrl}/api${p}`, {
+      ...init,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        ...init.headers,
+      },
+    });
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const cardState = (state: string, timeoutMs: number) =>
+    page
+      .locator(`[data-testid="slipway-app-state"][data-state="${state}"]`)
+      .waitFor({ timeout: timeoutMs });
+
+  beforeAll(async () => {
+    if (!fs.existsSync(APP_DIST)) {
+      throw new Error(
+        `${APP_DIST} is missing: build the frontend first (yarn workspace app build; ./dev test does it)`,
+      );
+    }
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: apt-get install -y chromium (./dev test does it)`,
+      );
+    }
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const harness = getHarness();
+    git = await startGitServer();
+    const repo = await createTestRepo(
+      git,
+      `src-${suffix}`,
+      path.join(EXAMPLES, 'hello-static'),
+    );
+    const port = await freePort();
+    // The backend serves the built app itself (app-backend), so one origin serves both.
+    backend = await startBackend(port, dataDir, {
+      app: { baseUrl: `http://localhost:${port}` },
+      slipway: {
+        hosts: [
+          {
+            name: 'harness',
+            address: harness.ssh.host,
+            port: harness.ssh.port,
+            user: harness.ssh.username,
+            privateKeyFile: harness.ssh.privateKeyPath,
+            hostKey: harness.ssh.hostPublicKey,
+          },
+        ],
+        repos: { allowedHosts: ['127.0.0.1'] },
+        deploy: { workDir: path.join(dataDir, 'work') },
+        health: {
+          intervalSeconds: 1,
+          failureThreshold: 2,
+          probeTimeoutMs: 1000,
+        },
+      },
+    });
+    token = await guestToken(backend.baseUrl);
+
+    const started = await api('/slipway/apps/deploy', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: appName,
+        repo: repo.url,
+        host: 'harness',
+        port: await freePort(),
+        container_port: 8080,
+        health_path: '/health',
+        owner: 'group:default/platform-team',
+      }),
+    });
+    expect(started.status).toBe(202);
+    await waitFor(
+      'the first deploy to succeed',
+      async () => {
+        const { app } = await (
+          await api(`/slipway/apps/${appName}/status`)
+        ).json();
+        return app.state === 'running' ? true : undefined;
+      },
+      120_000,
+      500,
+    );
+    const registered = await api('/catalog/locations', {
+      method: 'POST',
+      body: JSON.stringify({ type: 'slipway-app', target: appName }),
+    });
+    expect(registered.status).toBe(201);
+    await waitFor(
+      'the entity in the catalog',
+      async () =>
+        (
+          await api(`/catalog/entities/by-name/component/default/${appName}`)
+        ).status === 200
+          ? true
+          : undefined,
+      60_000,
+      500,
+    );
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // This machine's network is closed: no background fetches, no QUIC.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (backend) await stopBackend(backend);
+    await git?.close();
+    await removeLabelled(`slipway.app=${appName}`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function followTheAppLive() {
+    await page.goto(`${backend.baseUrl}/`);
+    await page.getByRole('button', { name: /enter/i }).click();
+    // Signed in once the app's navigation shows (the session is kept for the next load).
+    await page
+      .getByRole('link', { name: 'Slipway' })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await page.goto(`${backend.baseUrl}/catalog/default/component/${appName}`);
+
+    await cardState('running', 60_000);
+    await page
+      .locator('[data-testid="slipway-live-mode"][data-live="streaming"]')
+      .waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid="slipway-heartbeat"] li[data-ok="true"]')
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await shot('1-running');
+
+    // From here on the page must not load again: every change arrives live.
+    let navigations = 0;
+    page.on('framenavigated', frame => {
+      if (frame === page.mainFrame()) navigations++;
+    });
+
+    const containers = (
+      await run('docker', [
+        'ps',
+        '-q',
+        '--filter',
+        `label=slipway.app=${appName}`,
+      ])
+    )
+      .split('\n')
+      .filter(Boolean);
+    expect(containers).toHaveLength(1);
+    await run('docker', ['stop', '-t', '1', containers[0]]);
+
+    await cardState('unhealthy', 60_000);
+    await page
+      .locator('[data-testid="slipway-heartbeat"] li[data-ok="false"]')
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await shot('2-unhealthy');
+    await cardState('failed', 60_000);
+    await page
+      .locator('[data-testid="slipway-diagnosis"]')
+      .waitFor({ timeout: 10_000 });
+    await shot('3-failed');
+
+    await page.getByTestId('slipway-action-redeploy').click();
+    const followed = page.getByTestId('slipway-followed-log');
+    await followed.waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('slipway-followed-log')
+      .getByText(/Cloning at commit/)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await shot('4-redeploying');
+    await cardState('running', 120_000);
+    await shot('5-running-again');
+
+    expect(navigations).toBe(0);
+    const { app } = await (await api(`/slipway/apps/${appName}/status`)).json();
+    expect(app.state).toBe('running');
+  }
+
+  it('shows running, then unhealthy and failed without a reload, then running after Redeploy', async () => {
+    try {
+      await followTheAppLive();
+    } catch (error) {
+      // What the page showed when a step failed is the first thing to look at.
+      await shot('failure').catch(() => undefined);
+      throw error;
+    }
+  });
+});
