@@ -205,7 +205,6 @@ describe('the status card in a browser', () => {
     )
       .split('\n')
       .filter(Boolean);
-    expect(containers).toHaveLength(1);
     await run('docker', ['stop', '-t', '1', containers[0]]);
 
     await cardState('unhealthy', 60_000);
@@ -232,14 +231,16 @@ describe('the status card in a browser', () => {
     await cardState('running', 120_000);
     await shot('5-running-again');
 
-    expect(navigations).toBe(0);
     const { app } = await (await api(`/slipway/apps/${appName}/status`)).json();
-    expect(app.state).toBe('running');
+    return { navigations, containers, state: app.state };
   }
 
   it('shows running, then unhealthy and failed without a reload, then running after Redeploy', async () => {
     try {
-      await followTheAppLive();
+      const seen = await followTheAppLive();
+      expect(seen.navigations).toBe(0);
+      expect(seen.containers).toHaveLength(1);
+      expect(seen.state).toBe('running');
     } catch (error) {
       // What the page showed when a step failed is the first thing to look at.
       await shot('failure').catch(() => undefined);
