@@ -116,7 +116,10 @@ describe('the status card in a browser', () => {
         owner: 'group:default/platform-team',
       }),
     });
-    expect(started.status).toBe(202);
+    if (started.status !== 202)
+      throw new Error(
+        `deploy answered ${started.status}: ${await started.text()}`,
+      );
     await waitFor(
       'the first deploy to succeed',
       async () => {
@@ -132,7 +135,10 @@ describe('the status card in a browser', () => {
       method: 'POST',
       body: JSON.stringify({ type: 'slipway-app', target: appName }),
     });
-    expect(registered.status).toBe(201);
+    if (registered.status !== 201)
+      throw new Error(
+        `registering answered ${registered.status}: ${await registered.text()}`,
+      );
     await waitFor(
       'the entity in the catalog',
       async () =>
