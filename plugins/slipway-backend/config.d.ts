@@ -117,10 +117,36 @@ export interface Config {
        */
       hostKeyPinning?: 'output' | 'first-connection';
     };
-    /** NATS JetStream for events; without it, events flow in-process. */
+    /**
+     * NATS JetStream for events. When `servers` is set, every event is written to an outbox in
+     * the transaction of its change and published to JetStream, and every replica's SSE clients
+     * are fed from the stream. Without it, events flow in-process.
+     */
     nats?: {
-      /** Comma-separated server URLs, e.g. nats://127.0.0.1:4222 */
-      servers?: string;
+      /**
+       * Server URLs: a list, or one string of comma-separated URLs such as
+       * `nats://nats-1:4222,nats://nats-2:4222` (e.g. `${NATS_URL}`). Credentials may be given in
+       * the URL (`nats://user:password@host:4222`).
+       * @visibility secret
+       */
+      servers?: string | string[];
+      /** The JetStream stream, created or updated on start. Default `SLIPWAY`. */
+      stream?: string;
+      /** Days the stream keeps events. Default 7. */
+      maxAgeDays?: number;
+    };
+    /** Events, whatever carries them. */
+    events?: {
+      /**
+       * Hours a published outbox row (and the record of a sent notification) is kept before it
+       * is pruned. Unpublished rows are never pruned. Default 24.
+       */
+      outboxRetentionHours?: number;
+      /**
+       * Send Backstage notifications to an app's owners when it fails, turns unhealthy or
+       * recovers. Default true; set false where the notifications backend is not installed.
+       */
+      notifications?: boolean;
     };
   };
 }

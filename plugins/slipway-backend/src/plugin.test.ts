@@ -3,7 +3,9 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { startNatsServer, waitFor } from '@slipway/test-harness';
 import request from 'supertest';
+import { streamState } from './__testUtils__/jetstream';
 import { slipwayPlugin } from './plugin';
 
 describe('slipwayPlugin', () => {
@@ -25,7 +27,7 @@ describe('slipwayPlugin', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ok',
-      database: { ok: true, migration: '20261124' },
+      database: { ok: true, migration: '20261125' },
     });
   });
 
@@ -78,5 +80,25 @@ describe('slipwayPlugin', () => {
       },
     ]);
     expect(JSON.stringify(res.body)).not.toContain('PRIVATE-KEY-MATERIAL');
+  });
+
+  it('creates the SLIPWAY stream on start when NATS is configured', async () => {
+    const nats = await startNatsServer();
+    try {
+      const server = await start({ slipway: { nats: { servers: nats.url } } });
+      const res = await request(server)
+        .get('/api/slipway/health')
+        .set('Authorization', mockCredentials.none.header());
+      expect(res.status).toBe(200);
+      const state = await waitFor(
+        'the stream',
+        () => streamState(nats.url).catch(() => undefined),
+        20_000,
+        100,
+      );
+      expect(state.messages).toBe(0);
+    } finally {
+      await nats.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { slipwayPermissions } from '@slipway/plugin-slipway-common';
 import { createRouter } from './router';
 import { createSlipwayServices } from './services';
@@ -25,6 +26,7 @@ export const slipwayPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
+        notifications: notificationService,
       },
       async init({
         logger,
@@ -36,6 +38,7 @@ export const slipwayPlugin = createBackendPlugin({
         permissionsRegistry,
         scheduler,
         lifecycle,
+        notifications,
       }) {
         const knex = await database.getClient();
         const {
@@ -45,6 +48,7 @@ export const slipwayPlugin = createBackendPlugin({
           store,
           infra,
           events,
+          pipeline,
           hosts,
           runner,
           infraRunner,
@@ -54,6 +58,7 @@ export const slipwayPlugin = createBackendPlugin({
           knex,
           logger,
           skipMigrations: database.migrations?.skip,
+          notifications,
         });
         permissionsRegistry.addPermissions(slipwayPermissions);
 
@@ -87,6 +92,8 @@ export const slipwayPlugin = createBackendPlugin({
           // Open event streams would otherwise keep the HTTP server from closing.
           events.close();
           await Promise.all([runner.shutdown(), infraRunner.shutdown()]);
+          // After the jobs: their last events still go out if JetStream takes them.
+          await pipeline.stop();
         });
 
         await scheduler.scheduleTask({
@@ -98,6 +105,27 @@ export const slipwayPlugin = createBackendPlugin({
             seconds: Math.max(60, settings.monitor.intervalSeconds * 3),
           },
           fn: () => monitor.checkAll(),
+        });
+
+        if (pipeline.mode === 'nats') {
+          // Every replica: renews the relay lease while it holds it, takes it over when it
+          // lapses, and catches up on rows whose wake-up was lost. Pokes after each commit
+          // give the latency; this gives the guarantee.
+          await scheduler.scheduleTask({
+            id: 'slipway-events-relay',
+            scope: 'local',
+            frequency: { seconds: 3 },
+            timeout: { seconds: 30 },
+            fn: () => pipeline.tick(),
+          });
+        }
+        await scheduler.scheduleTask({
+          id: 'slipway-events-prune',
+          scope: 'global',
+          frequency: { minutes: 15 },
+          timeout: { minutes: 5 },
+          initialDelay: { minutes: 1 },
+          fn: () => pipeline.prune(),
         });
 
         logger.info(

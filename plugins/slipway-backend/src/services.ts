@@ -1,11 +1,14 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { NotificationService } from '@backstage/plugin-notifications-node';
 import { IacTool, TerraformRunner } from '@slipway/plugin-slipway-node';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from './database/migrations';
+import { InfraStore } from './database/InfraStore';
 import { SlipwayStore } from './database/SlipwayStore';
-import { publishStoreEvents } from './events/publishStoreEvents';
+import { EventPipeline } from './events/EventPipeline';
 import { PublishingInfraStore } from './events/PublishingInfraStore';
+import { readEventSettings } from './events/settings';
 import { InProcessEventBus } from './events/SlipwayEventBus';
 import { HealthMonitor } from './health/HealthMonitor';
 import { readConfiguredHosts, toPublicHost } from './hosts/configuredHosts';
@@ -28,18 +31,34 @@ export async function createSlipwayServices(opts: {
   skipMigrations?: boolean;
   /** The IaC tool; default the `slipway.iac.binary` Terraform or OpenTofu. */
   iacTool?: IacTool;
+  /** Where app state notifications go; without it none are sent. */
+  notifications?: NotificationService;
+  /** Tests shorten the relay lease to see a takeover without waiting 15 s. */
+  relayLeaseTtlMs?: number;
 }) {
   const { config, knex, logger } = opts;
   const configured = readConfiguredHosts(config);
   const settings = readDeploySettings(config);
   const infraSettings = readInfraSettings(config);
+  const eventSettings = readEventSettings(config);
   if (!opts.skipMigrations) await applyDatabaseMigrations(knex);
 
-  // The bus is fed from the stores' writes; the router serves it as Server-Sent Events.
+  // The router serves the bus as Server-Sent Events. It is fed from the stores' writes
+  // in-process, or from the JetStream stream (which the stores reach through the outbox).
   const events = new InProcessEventBus({ logger });
-  const store = new SlipwayStore(knex);
-  publishStoreEvents(store, events);
-  const infra = new PublishingInfraStore(knex, events);
+  const pipeline = new EventPipeline({
+    settings: eventSettings,
+    knex,
+    logger,
+    bus: events,
+    notifications: opts.notifications,
+    leaseTtlMs: opts.relayLeaseTtlMs,
+  });
+  const store = new SlipwayStore(knex, { outbox: pipeline.outbox });
+  const infra = pipeline.outbox
+    ? new InfraStore(knex, { outbox: pipeline.outbox })
+    : new PublishingInfraStore(knex, events);
+  pipeline.attach(store);
   await store.syncConfiguredHosts(configured.map(h => toPublicHost(h)));
   for (const host of configured.filter(
     h => h.insecureSkipHostKeyVerification,
@@ -56,6 +75,8 @@ export async function createSlipwayServices(opts: {
     infraSettings.hostKeyPinning === 'first-connection',
   );
   await hosts.refresh(infra);
+  // Last: nothing above can fail and leave a connection behind.
+  pipeline.start();
 
   return {
     configured,
@@ -64,6 +85,7 @@ export async function createSlipwayServices(opts: {
     store,
     infra,
     events,
+    pipeline,
     hosts,
     runner: new JobRunner(
       store,

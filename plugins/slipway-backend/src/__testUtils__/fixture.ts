@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { ConfigReader } from '@backstage/config';
+import { NotificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   freePort,
@@ -35,6 +36,8 @@ export async function createSlipwayFixture(
     iacTool?: IacTool;
     /** How often `GET /events` pings; default the router's 15 s. */
     eventsPingMs?: number;
+    /** Where app state notifications go; default none. */
+    notifications?: NotificationService;
   } = {},
 ) {
   const harness = getHarness();
@@ -73,6 +76,7 @@ export async function createSlipwayFixture(
     store,
     infra,
     events,
+    pipeline,
     hosts,
     runner,
     infraRunner,
@@ -82,6 +86,7 @@ export async function createSlipwayFixture(
     knex,
     logger,
     iacTool: opts.iacTool,
+    notifications: opts.notifications,
   });
   const router = await createRouter({
     logger,
@@ -112,10 +117,13 @@ export async function createSlipwayFixture(
     settings,
     harness,
     events,
+    pipeline,
+    logger,
     async cleanup(appNames: string[]) {
       events.close();
       await runner.shutdown();
       await infraRunner.shutdown();
+      await pipeline.stop();
       for (const name of appNames) await removeLabelled(`slipway.app=${name}`);
       fs.rmSync(workDir, { recursive: true, force: true });
     },

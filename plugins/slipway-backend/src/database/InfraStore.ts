@@ -1,6 +1,8 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { infraJobEvent } from '../events/events';
+import type { OutboxWriter } from '../events/Outbox';
 import { now, toIso } from './rows';
 
 export type HostState =
@@ -82,9 +84,38 @@ function jobFromRow(row: any): InfraJob {
   };
 }
 
-/** Persistence of provisioned hosts and their IaC jobs. */
+/**
+ * Persistence of provisioned hosts and their IaC jobs. With an outbox, a job's creation and each
+ * change of its status store their `infra.job` event in the same transaction.
+ */
 export class InfraStore {
-  constructor(private readonly knex: Knex) {}
+  private readonly outbox?: OutboxWriter;
+
+  constructor(
+    private readonly knex: Knex,
+    options: { outbox?: OutboxWriter } = {},
+  ) {
+    this.outbox = options.outbox;
+  }
+
+  /** Runs a write of a job; with the outbox, in a transaction that also stores its event. */
+  private async writeJob(
+    id: string,
+    work: (db: Knex | Knex.Transaction) => Promise<void>,
+  ): Promise<void> {
+    const outbox = this.outbox;
+    if (!outbox) {
+      await work(this.knex);
+      return;
+    }
+    await this.knex.transaction(async trx => {
+      await work(trx);
+      // Read back for the host, kind and the times the write set.
+      const row = await trx('slipway_infra_jobs').where({ id }).first();
+      if (row) await outbox.append(trx, infraJobEvent(jobFromRow(row)));
+    });
+    outbox.committed();
+  }
 
   async getHost(name: string): Promise<HostRecord | undefined> {
     const row = await this.knex('slipway_hosts').where({ name }).first();
@@ -189,14 +220,16 @@ export class InfraStore {
     id?: string;
   }) {
     const id = opts.id ?? randomUUID();
-    await this.knex('slipway_infra_jobs').insert({
-      id,
-      host: opts.host,
-      kind: opts.kind,
-      status: 'queued',
-      initiator: opts.initiator,
-      request: JSON.stringify(opts.request),
-      created_at: now(),
+    await this.writeJob(id, async db => {
+      await db('slipway_infra_jobs').insert({
+        id,
+        host: opts.host,
+        kind: opts.kind,
+        status: 'queued',
+        initiator: opts.initiator,
+        request: JSON.stringify(opts.request),
+        created_at: now(),
+      });
     });
     return (await this.getJob(id))!;
   }
@@ -245,7 +278,9 @@ export class InfraStore {
     if (status === 'in_progress') row.started_at = now();
     if (!['queued', 'in_progress'].includes(status)) row.finished_at = now();
     if (diagnosis !== undefined) row.diagnosis = diagnosis;
-    await this.knex('slipway_infra_jobs').where({ id }).update(row);
+    await this.writeJob(id, async db => {
+      await db('slipway_infra_jobs').where({ id }).update(row);
+    });
   }
 
   async setJobPlanSummary(id: string, summary: PlanSummary): Promise<void> {

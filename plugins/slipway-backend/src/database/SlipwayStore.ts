@@ -14,6 +14,8 @@ import {
 } from '@slipway/plugin-slipway-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { eventOfChange } from '../events/events';
+import type { OutboxWriter } from '../events/Outbox';
 import { currentMigration } from './migrations';
 import {
   AppRow,
@@ -48,6 +50,9 @@ export type StoreChange =
   | { kind: 'health.sample'; app: string; sample: HealthSample };
 
 export type StoreChangeListener = (change: StoreChange) => void;
+
+/** What a write stored, and the change it announces (if any). */
+type Written<T> = { value: T; change?: StoreChange };
 
 export type NewApp = {
   name: string;
@@ -86,12 +91,57 @@ function ownerForms(owner: string): string[] {
     : [`${kind}:${namespace}/${name}`];
 }
 
-/** Slipway's persistence: hosts, apps, deployments and their logs, health, locks. */
+/**
+ * Slipway's persistence: hosts, apps, deployments and their logs, health, locks.
+ *
+ * Every write that makes an event goes through `write()`: with an outbox (NATS configured), the
+ * event's row is stored in the same transaction as the change, so neither exists without the
+ * other; listeners hear of the change once it is committed.
+ */
 export class SlipwayStore {
   private readonly listeners = new Set<StoreChangeListener>();
   private readonly appOfDeployment = new Map<string, string>();
+  private readonly outbox?: OutboxWriter;
+  private readonly postgres: boolean;
 
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    options: { outbox?: OutboxWriter } = {},
+  ) {
+    this.outbox = options.outbox;
+    this.postgres = knex.client.config.client === 'pg';
+  }
+
+  /**
+   * Runs a write that announces at most one change. In a transaction when there is an outbox
+   * (or the write asks for one), with the change's event appended last; listeners and the
+   * outbox's relay hear of it after the commit. Inside `work`, only `db` may be used: SQLite
+   * has one connection, and it belongs to the transaction.
+   */
+  private async write<T>(
+    work: (db: Knex | Knex.Transaction) => Promise<Written<T>>,
+    options: { transaction?: boolean } = {},
+  ): Promise<T> {
+    const outbox = this.outbox;
+    const run = async (db: Knex | Knex.Transaction) => {
+      const written = await work(db);
+      if (outbox && written.change)
+        await outbox.append(
+          db as Knex.Transaction,
+          eventOfChange(written.change),
+        );
+      return written;
+    };
+    const written =
+      outbox || options.transaction
+        ? await this.knex.transaction(run)
+        : await run(this.knex);
+    if (written.change) {
+      this.announce(written.change);
+      outbox?.committed();
+    }
+    return written.value;
+  }
 
   /** Whether the database answers, and at which migration it is. */
   async ping(): Promise<{ ok: boolean; migration?: string; error?: string }> {
@@ -233,44 +283,49 @@ export class SlipwayStore {
       updated_at: now(),
     };
     try {
-      const created = await this.knex.transaction(async trx => {
-        const existing = await trx<AppRow>('slipway_apps')
-          .where({ name: app.name })
-          .first();
-        if (!existing) {
-          const at = now();
-          await trx('slipway_apps').insert({
-            name: app.name,
-            ...fields,
-            state: 'pending',
-            state_reason: 'first deploy requested',
-            consecutive_failures: 0,
-            state_changed_at: at,
-            created_at: at,
-          });
-          await trx('slipway_app_transitions').insert({
-            app: app.name,
-            from_state: null,
-            to_state: 'pending',
-            reason: 'first deploy requested',
-            created_at: at,
-          });
-          return {
-            app: app.name,
-            from: null,
-            to: 'pending',
-            reason: 'first deploy requested',
-            deploymentId: null,
-            at,
-          } satisfies AppTransitionEvent;
-        }
-        await trx('slipway_apps')
-          .where({ name: app.name })
-          .update({ ...fields, destroyed_at: null });
-        return undefined;
-      });
-      if (created)
-        this.announce({ kind: 'app.transition', transition: created });
+      await this.write(
+        async trx => {
+          const existing = await trx<AppRow>('slipway_apps')
+            .where({ name: app.name })
+            .first();
+          if (!existing) {
+            const at = now();
+            await trx('slipway_apps').insert({
+              name: app.name,
+              ...fields,
+              state: 'pending',
+              state_reason: 'first deploy requested',
+              consecutive_failures: 0,
+              state_changed_at: at,
+              created_at: at,
+            });
+            await trx('slipway_app_transitions').insert({
+              app: app.name,
+              from_state: null,
+              to_state: 'pending',
+              reason: 'first deploy requested',
+              created_at: at,
+            });
+            const transition: AppTransitionEvent = {
+              app: app.name,
+              from: null,
+              to: 'pending',
+              reason: 'first deploy requested',
+              deploymentId: null,
+              at,
+            };
+            return {
+              value: undefined,
+              change: { kind: 'app.transition', transition },
+            };
+          }
+          await trx('slipway_apps')
+            .where({ name: app.name })
+            .update({ ...fields, destroyed_at: null });
+          return { value: undefined };
+        },
+        { transaction: true },
+      );
     } catch (error) {
       if (isUniqueViolation(error)) {
         const holder = await this.appOnPort(app.host, app.port);
@@ -341,49 +396,49 @@ export class SlipwayStore {
     reason: string,
     deploymentId?: string,
   ): Promise<boolean> {
-    const event = await this.knex.transaction(async trx => {
-      const query = trx<AppRow>('slipway_apps').where({ name }).first();
-      // SQLite serializes writers anyway and does not know FOR UPDATE.
-      if (this.knex.client.config.client === 'pg') query.forUpdate();
-      const row = await query;
-      if (!row) throw new NotFoundError(`No app named "${name}"`);
-      if (row.state === to) return undefined;
-      if (!canTransitionApp(row.state, to)) {
-        throw new ConflictError(
-          `App "${name}" cannot go from ${row.state} to ${to}`,
-        );
-      }
-      const at = now();
-      await trx('slipway_apps')
-        .where({ name })
-        .update({
-          state: to,
-          state_reason: reason.slice(0, 1024),
-          state_changed_at: at,
-          updated_at: at,
-          ...(to === 'running' ? { consecutive_failures: 0 } : {}),
+    return this.write(
+      async trx => {
+        const query = trx<AppRow>('slipway_apps').where({ name }).first();
+        // SQLite serializes writers anyway and does not know FOR UPDATE.
+        if (this.postgres) query.forUpdate();
+        const row = await query;
+        if (!row) throw new NotFoundError(`No app named "${name}"`);
+        if (row.state === to) return { value: false };
+        if (!canTransitionApp(row.state, to)) {
+          throw new ConflictError(
+            `App "${name}" cannot go from ${row.state} to ${to}`,
+          );
+        }
+        const at = now();
+        await trx('slipway_apps')
+          .where({ name })
+          .update({
+            state: to,
+            state_reason: reason.slice(0, 1024),
+            state_changed_at: at,
+            updated_at: at,
+            ...(to === 'running' ? { consecutive_failures: 0 } : {}),
+          });
+        await trx('slipway_app_transitions').insert({
+          app: name,
+          from_state: row.state,
+          to_state: to,
+          reason: reason.slice(0, 1024),
+          deployment_id: deploymentId ?? null,
+          created_at: at,
         });
-      await trx('slipway_app_transitions').insert({
-        app: name,
-        from_state: row.state,
-        to_state: to,
-        reason: reason.slice(0, 1024),
-        deployment_id: deploymentId ?? null,
-        created_at: at,
-      });
-      const transition: AppTransitionEvent = {
-        app: name,
-        from: row.state,
-        to,
-        reason,
-        deploymentId: deploymentId ?? null,
-        at,
-      };
-      return transition;
-    });
-    if (!event) return false;
-    this.announce({ kind: 'app.transition', transition: event });
-    return true;
+        const transition: AppTransitionEvent = {
+          app: name,
+          from: row.state,
+          to,
+          reason,
+          deploymentId: deploymentId ?? null,
+          at,
+        };
+        return { value: true, change: { kind: 'app.transition', transition } };
+      },
+      { transaction: true },
+    );
   }
 
   async listTransitions(name: string, limit = 50): Promise<AppTransition[]> {
@@ -406,21 +461,29 @@ export class SlipwayStore {
     commitSha?: string | null;
   }): Promise<Deployment> {
     const id = opts.id ?? randomUUID();
-    await this.knex('slipway_deployments').insert({
-      id,
-      app: opts.app,
-      kind: opts.kind,
-      status: 'queued',
-      initiator: opts.initiator,
-      request: JSON.stringify(opts.request),
-      image: opts.image ?? null,
-      commit_sha: opts.commitSha ?? null,
-      created_at: now(),
-    });
     this.rememberApp(id, opts.app);
-    const deployment = (await this.getDeployment(id))!;
-    this.announce({ kind: 'deployment.status', deployment });
-    return deployment;
+    return this.write(async db => {
+      await db('slipway_deployments').insert({
+        id,
+        app: opts.app,
+        kind: opts.kind,
+        status: 'queued',
+        initiator: opts.initiator,
+        request: JSON.stringify(opts.request),
+        image: opts.image ?? null,
+        commit_sha: opts.commitSha ?? null,
+        created_at: now(),
+      });
+      // Read back for the values as the database stores them (times), as the API returns them.
+      const row = await db<DeploymentRow>('slipway_deployments')
+        .where({ id })
+        .first();
+      const deployment = deploymentFromRow(row!);
+      return {
+        value: deployment,
+        change: { kind: 'deployment.status', deployment },
+      };
+    });
   }
 
   private rememberApp(deploymentId: string, app: string) {
@@ -492,22 +555,38 @@ export class SlipwayStore {
     to: DeploymentStatus,
     diagnosis?: string,
   ): Promise<void> {
-    const current = await this.requireDeployment(id);
-    if (current.status === to) return;
-    if (!canTransitionDeployment(current.status, to)) {
-      throw new ConflictError(
-        `Deployment ${id} cannot go from ${current.status} to ${to}`,
-      );
-    }
-    const at = now();
-    const row: Record<string, unknown> = { status: to };
-    const after: Deployment = { ...current, status: to };
-    if (to === 'in_progress') row.started_at = after.startedAt = at;
-    if (to !== 'in_progress' && to !== 'queued')
-      row.finished_at = after.finishedAt = at;
-    if (diagnosis !== undefined) row.diagnosis = after.diagnosis = diagnosis;
-    await this.knex('slipway_deployments').where({ id }).update(row);
-    this.announce({ kind: 'deployment.status', deployment: after });
+    await this.write(
+      async trx => {
+        const query = trx<DeploymentRow>('slipway_deployments')
+          .where({ id })
+          .first();
+        // A check-and-set: a concurrent change (a cancel) waits for this one.
+        if (this.postgres) query.forUpdate();
+        const found = await query;
+        if (!found) throw new NotFoundError(`No deployment with id "${id}"`);
+        const current = deploymentFromRow(found);
+        if (current.status === to) return { value: undefined };
+        if (!canTransitionDeployment(current.status, to)) {
+          throw new ConflictError(
+            `Deployment ${id} cannot go from ${current.status} to ${to}`,
+          );
+        }
+        const at = now();
+        const row: Record<string, unknown> = { status: to };
+        const after: Deployment = { ...current, status: to };
+        if (to === 'in_progress') row.started_at = after.startedAt = at;
+        if (to !== 'in_progress' && to !== 'queued')
+          row.finished_at = after.finishedAt = at;
+        if (diagnosis !== undefined)
+          row.diagnosis = after.diagnosis = diagnosis;
+        await trx('slipway_deployments').where({ id }).update(row);
+        return {
+          value: undefined,
+          change: { kind: 'deployment.status', deployment: after },
+        };
+      },
+      { transaction: true },
+    );
   }
 
   async appendLog(
@@ -521,23 +600,31 @@ export class SlipwayStore {
         line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE)}…` : line,
       createdAt: now(),
     };
-    const [inserted] = await this.knex('slipway_deployment_logs')
-      .insert({
-        deployment_id: deploymentId,
-        stream: stored.stream,
-        line: stored.line,
-        created_at: stored.createdAt,
-      })
-      .returning('id');
-    if (!this.listeners.size) return;
-    const app = await this.deploymentApp(deploymentId);
-    if (!app) return;
-    this.announce({
-      kind: 'deployment.log',
-      app,
-      deploymentId,
-      // The id is the one `GET /deployments/:id` pages with, so a client can join both.
-      line: { id: Number(inserted?.id ?? inserted), ...stored },
+    // Read before the write's transaction: SQLite's one connection is the transaction's then.
+    const app =
+      this.outbox || this.listeners.size
+        ? await this.deploymentApp(deploymentId)
+        : undefined;
+    await this.write(async db => {
+      const [inserted] = await db('slipway_deployment_logs')
+        .insert({
+          deployment_id: deploymentId,
+          stream: stored.stream,
+          line: stored.line,
+          created_at: stored.createdAt,
+        })
+        .returning('id');
+      if (!app) return { value: undefined };
+      return {
+        value: undefined,
+        change: {
+          kind: 'deployment.log',
+          app,
+          deploymentId,
+          // The id is the one `GET /deployments/:id` pages with, so a client can join both.
+          line: { id: Number(inserted?.id ?? inserted), ...stored },
+        },
+      };
     });
   }
 
@@ -567,15 +654,20 @@ export class SlipwayStore {
       error: sample.error?.slice(0, 1024) ?? null,
       checkedAt: now(),
     };
-    await this.knex('slipway_health_samples').insert({
-      app,
-      ok: stored.ok,
-      latency_ms: stored.latencyMs,
-      http_status: stored.httpStatus,
-      error: stored.error,
-      checked_at: stored.checkedAt,
+    await this.write(async db => {
+      await db('slipway_health_samples').insert({
+        app,
+        ok: stored.ok,
+        latency_ms: stored.latencyMs,
+        http_status: stored.httpStatus,
+        error: stored.error,
+        checked_at: stored.checkedAt,
+      });
+      return {
+        value: undefined,
+        change: { kind: 'health.sample', app, sample: stored },
+      };
     });
-    this.announce({ kind: 'health.sample', app, sample: stored });
   }
 
   /**

@@ -17,6 +17,9 @@ const TABLES = [
   'slipway_locks',
   'slipway_infra_jobs',
   'slipway_infra_job_logs',
+  'slipway_outbox',
+  'slipway_leases',
+  'slipway_notifications_sent',
 ];
 
 function insertApp(knex: Knex, name: string, port: number, at: string) {
@@ -46,7 +49,7 @@ describe('migrations', () => {
       for (const table of TABLES) {
         expect(await knex.schema.hasTable(table)).toBe(true);
       }
-      expect(await currentMigration(knex)).toBe('20261124');
+      expect(await currentMigration(knex)).toBe('20261125');
 
       const at = new Date().toISOString();
       await knex('slipway_hosts').insert({
@@ -106,6 +109,50 @@ describe('migrations', () => {
         .orderBy('id')
         .pluck('line');
       expect(lines).toEqual(['first', 'second']);
+
+      // The outbox: ids in insert order, one row per event id, unsent rows found by the
+      // relay's query.
+      const outboxRow = (eventId: string) => ({
+        event_id: eventId,
+        subject: 'slipway.apps.other.state',
+        type: 'app.state',
+        app: 'other',
+        payload: '{}',
+        created_at: at,
+      });
+      await knex('slipway_outbox').insert([outboxRow('e-1'), outboxRow('e-2')]);
+      const duplicateEvent = await knex('slipway_outbox')
+        .insert(outboxRow('e-1'))
+        .then(
+          () => 'inserted',
+          (error: Error) => error.message,
+        );
+      expect(duplicateEvent).toMatch(/unique|duplicate/i);
+      await knex('slipway_outbox')
+        .where({ event_id: 'e-1' })
+        .update({ sent_at: at });
+      expect(
+        await knex('slipway_outbox')
+          .whereNull('sent_at')
+          .orderBy('id')
+          .pluck('event_id'),
+      ).toEqual(['e-2']);
+      await knex('slipway_leases').insert({
+        name: 'relay',
+        holder: 'a',
+        expires_at: at,
+      });
+      await knex('slipway_notifications_sent').insert({
+        event_id: 'e-1',
+        created_at: at,
+      });
+      const secondClaim = await knex('slipway_notifications_sent')
+        .insert({ event_id: 'e-1', created_at: at })
+        .then(
+          () => 'inserted',
+          (error: Error) => error.message,
+        );
+      expect(secondClaim).toMatch(/unique|duplicate/i);
 
       // Running again is a no-op, as on every backend start.
       await applyDatabaseMigrations(knex);

@@ -3,14 +3,15 @@ import {
   DeploymentLogLine,
   HealthSample,
   InfraJobSummary,
+  SlipwayEvent,
   SlipwayEventOf,
 } from '@slipway/plugin-slipway-common';
 import { randomUUID } from 'node:crypto';
-import { AppTransitionEvent } from '../database/SlipwayStore';
+import type { AppTransitionEvent, StoreChange } from '../database/SlipwayStore';
 
 /**
- * The one place each kind of event is made. Pure functions of what was stored, so the outbox of
- * the next step can call them inside the writing transaction instead of after it.
+ * The one place each kind of event is made. Pure functions of what was stored, so the outbox
+ * calls them inside the writing transaction, and the in-process bus after it.
  */
 
 function envelope() {
@@ -97,4 +98,22 @@ export function infraJobEvent(
       },
     },
   };
+}
+
+/** The event a store write makes. */
+export function eventOfChange(change: StoreChange): SlipwayEvent {
+  switch (change.kind) {
+    case 'app.transition':
+      return appStateEvent(change.transition);
+    case 'deployment.status':
+      return deploymentStatusEvent(change.deployment);
+    case 'deployment.log':
+      return deploymentLogEvent(change.app, change.deploymentId, change.line);
+    case 'health.sample':
+      return healthSampleEvent(change.app, change.sample);
+    default:
+      throw new Error(
+        `unknown store change ${(change as { kind: string }).kind}`,
+      );
+  }
 }

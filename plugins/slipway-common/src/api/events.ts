@@ -4,10 +4,17 @@ import { Deployment, DeploymentLogLine, HealthSample } from './types';
 
 /**
  * Slipway's live events: one versioned JSON payload for every transport. The backend streams
- * them over Server-Sent Events (`GET /api/slipway/events`) and will publish them to NATS
- * JetStream under {@link eventSubject}. A consumer parses them with
- * {@link slipwayEventSchema} (or {@link parseSlipwayEvent}) and ignores what it does not know:
- * new event types and new fields may appear within `v: 1`; a breaking change bumps `v`.
+ * them over Server-Sent Events (`GET /api/slipway/events`) and, when `slipway.nats.servers` is
+ * configured, publishes them to the NATS JetStream stream {@link SLIPWAY_STREAM} under
+ * {@link eventSubject}, with the event's `id` as the `Nats-Msg-Id` header. A consumer parses
+ * them with {@link slipwayEventSchema} (or {@link parseSlipwayEvent}) and ignores what it does
+ * not know: new event types and new fields may appear within `v: 1`; a breaking change bumps
+ * `v`.
+ *
+ * In the stream, events of one app (app, deployment and health events) are in the order they
+ * were stored, as are those of one host (`infra.job`); there is no order across apps. Each event
+ * is stored once: the backend may publish one again after a failure, and JetStream drops the
+ * copy by its message id.
  *
  * | type                | `app`  | `host` | `data`                                                     | NATS subject                         |
  * | ------------------- | ------ | ------ | ---------------------------------------------------------- | ------------------------------------ |
@@ -21,6 +28,12 @@ import { Deployment, DeploymentLogLine, HealthSample } from './types';
  * is a valid NATS token (no `.`, `*`, `>` or whitespace).
  */
 export const SLIPWAY_EVENT_VERSION = 1;
+
+/** The JetStream stream the backend creates for the events (configurable: `slipway.nats.stream`). */
+export const SLIPWAY_STREAM = 'SLIPWAY';
+
+/** The subjects of {@link SLIPWAY_STREAM}: every subject {@link eventSubject} returns. */
+export const SLIPWAY_STREAM_SUBJECTS = 'slipway.>';
 
 export const SLIPWAY_EVENT_TYPES = [
   'app.state',
@@ -56,7 +69,7 @@ export type SlipwayEventData = {
 /** One event of a given type. */
 export type SlipwayEventOf<T extends SlipwayEventType> = {
   v: 1;
-  /** Unique; the SSE `id:` and, later, the JetStream message id (deduplication). */
+  /** A UUID: the SSE `id:` and the JetStream message id (`Nats-Msg-Id`, deduplication). */
   id: string;
   type: T;
   /** The app the event is about; absent for infrastructure events. */

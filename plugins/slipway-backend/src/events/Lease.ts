@@ -1,0 +1,98 @@
+import { Knex } from 'knex';
+
+/**
+ * A named lease in `slipway_leases`, held by at most one holder at a time and taken over by
+ * another once it lapses. The row's expiry guards against other replicas; locally the holder
+ * also counts the lease's time on its own monotonic clock from before the renewal was sent, so
+ * it stops acting as the holder before the other replicas can consider the lease free.
+ *
+ * On PostgreSQL the expiry is the database's clock, so replicas' clocks need not agree. SQLite
+ * means one process on one file, where the process's clock is the only clock.
+ */
+export class Lease {
+  private validUntil = 0;
+  private readonly postgres: boolean;
+
+  constructor(
+    private readonly knex: Knex,
+    readonly name: string,
+    readonly holder: string,
+    readonly ttlMs: number,
+  ) {
+    this.postgres = knex.client.config.client === 'pg';
+  }
+
+  /** Whether this holder has the lease now (by its own clock; no database round trip). */
+  isHeld(): boolean {
+    return this.validUntil > performance.now();
+  }
+
+  /**
+   * Whether this holder has the lease, renewing it once half its time has passed (or taking it
+   * if it is free). Renewing early leaves a slow database half the lease to answer.
+   */
+  async hold(): Promise<boolean> {
+    if (this.validUntil - performance.now() > this.ttlMs / 2) return true;
+    return this.acquire();
+  }
+
+  /** Takes or renews the lease; false while another holder's lease runs. */
+  async acquire(): Promise<boolean> {
+    const sentAt = performance.now();
+    let rows: unknown[];
+    if (this.postgres) {
+      const result = await this.knex.raw(
+        `insert into slipway_leases (name, holder, expires_at)
+         values (?, ?, now() + make_interval(secs => ?))
+         on conflict (name) do update
+           set holder = excluded.holder, expires_at = excluded.expires_at
+           where slipway_leases.holder = excluded.holder
+              or slipway_leases.expires_at < now()
+         returning holder`,
+        [this.name, this.holder, this.ttlMs / 1000],
+      );
+      rows = result.rows;
+    } else {
+      const at = Date.now();
+      rows = await this.knex.raw(
+        `insert into slipway_leases (name, holder, expires_at)
+         values (?, ?, ?)
+         on conflict (name) do update
+           set holder = excluded.holder, expires_at = excluded.expires_at
+           where slipway_leases.holder = excluded.holder
+              or slipway_leases.expires_at < ?
+         returning holder`,
+        [
+          this.name,
+          this.holder,
+          new Date(at + this.ttlMs).toISOString(),
+          new Date(at).toISOString(),
+        ],
+      );
+    }
+    const acquired = rows.length > 0;
+    this.validUntil = acquired ? sentAt + this.ttlMs : 0;
+    return acquired;
+  }
+
+  /** Gives the lease up at once (a graceful shutdown), so another replica need not wait. */
+  async release(): Promise<void> {
+    this.validUntil = 0;
+    await this.knex('slipway_leases')
+      .where({ name: this.name, holder: this.holder })
+      .delete();
+  }
+
+  /** The current holder, if the lease has not lapsed (for logs and tests). */
+  async currentHolder(): Promise<string | undefined> {
+    const row = await this.knex('slipway_leases')
+      .where({ name: this.name })
+      .first();
+    if (!row) return undefined;
+    const expires =
+      row.expires_at instanceof Date
+        ? row.expires_at.getTime()
+        : Date.parse(row.expires_at);
+    return expires > Date.now() ? row.holder : undefined;
+  }
+}
