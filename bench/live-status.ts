@@ -105,16 +105,7 @@ async function main() {
   const backend = await portal.startBackend(port, dataDir, {
     app: { baseUrl: `http://localhost:${port}` },
     slipway: {
-      hosts: [
-        {
-          name: 'harness',
-          address: harness.ssh.host,
-          port: harness.ssh.port,
-          user: harness.ssh.username,
-          privateKeyFile: harness.ssh.privateKeyPath,
-          hostKey: harness.ssh.hostPublicKey,
-        },
-      ],
+      hosts: [portal.harnessHost(harness)],
       repos: { allowedHosts: ['127.0.0.1'] },
       deploy: { workDir: path.join(dataDir, 'work') },
       health: { intervalSeconds, failureThreshold: 2, probeTimeoutMs: 1000 },

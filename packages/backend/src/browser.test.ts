@@ -14,6 +14,7 @@ import {
 } from '@slipway/test-harness';
 import {
   guestToken,
+  harnessHost,
   RunningBackend,
   startBackend,
   stopBackend,
@@ -83,16 +84,7 @@ describe('the status card in a browser', () => {
     backend = await startBackend(port, dataDir, {
       app: { baseUrl: `http://localhost:${port}` },
       slipway: {
-        hosts: [
-          {
-            name: 'harness',
-            address: harness.ssh.host,
-            port: harness.ssh.port,
-            user: harness.ssh.username,
-            privateKeyFile: harness.ssh.privateKeyPath,
-            hostKey: harness.ssh.hostPublicKey,
-          },
-        ],
+        hosts: [harnessHost(harness)],
         repos: { allowedHosts: ['127.0.0.1'] },
         deploy: { workDir: path.join(dataDir, 'work') },
         health: {

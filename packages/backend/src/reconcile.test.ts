@@ -13,6 +13,7 @@ import {
 } from '@slipway/test-harness';
 import {
   guestToken,
+  harnessHost,
   RunningBackend,
   startBackend,
   stopBackend,
@@ -54,16 +55,7 @@ describe('a backend restart during a deploy', () => {
     });
     const config = {
       slipway: {
-        hosts: [
-          {
-            name: 'harness',
-            address: harness.ssh.host,
-            port: harness.ssh.port,
-            user: harness.ssh.username,
-            privateKeyFile: harness.ssh.privateKeyPath,
-            hostKey: harness.ssh.hostPublicKey,
-          },
-        ],
+        hosts: [harnessHost(harness)],
         repos: { allowedHosts: ['127.0.0.1'] },
         deploy: { workDir: path.join(dataDir, 'work') },
       },

@@ -13,6 +13,7 @@ import {
 } from '@slipway/test-harness';
 import {
   guestToken,
+  harnessHost,
   RunningBackend,
   startBackend,
   stopBackend,
@@ -117,16 +118,7 @@ describe('software templates', () => {
           github: [{ host: 'github.com', token: 'ghp_dry_run_only' }],
         },
         slipway: {
-          hosts: [
-            {
-              name: 'harness',
-              address: harness.ssh.host,
-              port: harness.ssh.port,
-              user: harness.ssh.username,
-              privateKeyFile: harness.ssh.privateKeyPath,
-              hostKey: harness.ssh.hostPublicKey,
-            },
-          ],
+          hosts: [harnessHost(harness)],
           repos: { allowedHosts: ['127.0.0.1', 'github.com'] },
           deploy: {
             workDir: path.join(dataDir, 'work'),

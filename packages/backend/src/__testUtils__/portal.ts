@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { waitFor } from '@slipway/test-harness';
+import { Harness, waitFor } from '@slipway/test-harness';
 
 /**
  * Boots the real portal backend (src/index.ts with the repo's app-config.yaml), as
@@ -106,4 +106,16 @@ export async function guestToken(baseUrl: string): Promise<string> {
     throw new Error(`guest sign-in answered ${res.status}`);
   const body = await res.json();
   return body.backstageIdentity.token;
+}
+
+/** The harness's sshd + Docker Engine as a Slipway host named `harness`, for `slipway.hosts`. */
+export function harnessHost(harness: Harness) {
+  return {
+    name: 'harness',
+    address: harness.ssh.host,
+    port: harness.ssh.port,
+    user: harness.ssh.username,
+    privateKeyFile: harness.ssh.privateKeyPath,
+    hostKey: harness.ssh.hostPublicKey,
+  };
 }
