@@ -49,6 +49,12 @@ export interface Config {
       resolveRefOnBackend?: boolean;
       /** Images kept per app for rollback, the current one included. Default 3 (minimum 2). */
       keepImages?: number;
+      /**
+       * Seconds a job's lock lives without a renewal (renewed 3 times per period while the job
+       * runs). A backend that dies leaves its jobs to be settled by another replica, or by
+       * itself after a restart, once this has passed. Default 30.
+       */
+      lockTtlSeconds?: number;
       /** Per-command timeout in seconds. Default 120. */
       commandTimeoutSeconds?: number;
       /** Timeout of `docker build` in seconds. Default 1200. */

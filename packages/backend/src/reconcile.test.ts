@@ -57,7 +57,8 @@ describe('a backend restart during a deploy', () => {
       slipway: {
         hosts: [harnessHost(harness)],
         repos: { allowedHosts: ['127.0.0.1'] },
-        deploy: { workDir: path.join(dataDir, 'work') },
+        // A short lock lease: the killed backend's job is settled as soon as it lapses.
+        deploy: { workDir: path.join(dataDir, 'work'), lockTtlSeconds: 3 },
       },
     };
     const port = await freePort();

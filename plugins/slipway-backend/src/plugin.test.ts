@@ -27,7 +27,7 @@ describe('slipwayPlugin', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ok',
-      database: { ok: true, migration: '20261125' },
+      database: { ok: true, migration: '20261126' },
     });
   });
 

@@ -107,6 +107,19 @@ export const slipwayPlugin = createBackendPlugin({
           fn: () => monitor.checkAll(),
         });
 
+        // Jobs whose backend died (lapsed lock lease) are settled by whichever replica runs
+        // this, not only by the one that restarts: a replica may never come back.
+        await scheduler.scheduleTask({
+          id: 'slipway-reconcile',
+          scope: 'global',
+          frequency: { seconds: Math.max(5, settings.lockTtlMs / 2000) },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            await runner.reconcile();
+            await infraRunner.reconcile();
+          },
+        });
+
         if (pipeline.mode === 'nats') {
           // Every replica: renews the relay lease while it holds it, takes it over when it
           // lapses, and catches up on rows whose wake-up was lost. Pokes after each commit

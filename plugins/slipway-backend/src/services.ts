@@ -101,6 +101,7 @@ export async function createSlipwayServices(opts: {
       opts.iacTool ?? new TerraformRunner({ binary: infraSettings.binary }),
       infraSettings,
       logger,
+      settings.lockTtlMs,
     ),
     monitor: new HealthMonitor(store, hosts, settings.monitor, logger),
   };

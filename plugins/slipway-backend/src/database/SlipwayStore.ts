@@ -25,6 +25,7 @@ import {
   healthSampleFromRow,
   logLineFromRow,
   now,
+  toIso,
   transitionFromRow,
 } from './rows';
 
@@ -183,13 +184,18 @@ export class SlipwayStore {
 
   // ── locks ──────────────────────────────────────────────────────────────
 
-  /** Takes a named lock; false when someone else holds it. Atomic through the primary key. */
-  async tryLock(name: string, holder: string): Promise<boolean> {
+  /**
+   * Takes a named lock as a lease of `ttlMs`; false when someone else holds it, live or lapsed
+   * (a lapsed lock is freed by reconcile once its job is settled, not taken over here).
+   * Atomic through the primary key.
+   */
+  async tryLock(name: string, holder: string, ttlMs: number): Promise<boolean> {
     try {
       await this.knex('slipway_locks').insert({
         name,
         holder,
         acquired_at: now(),
+        expires_at: new Date(Date.now() + ttlMs).toISOString(),
       });
       return true;
     } catch (error) {
@@ -198,24 +204,44 @@ export class SlipwayStore {
     }
   }
 
+  /** Extends the leases of the locks held by these jobs (the running jobs of one backend). */
+  async renewLocks(holders: string[], ttlMs: number): Promise<void> {
+    if (!holders.length) return;
+    await this.knex('slipway_locks')
+      .whereIn('holder', holders)
+      .update({ expires_at: new Date(Date.now() + ttlMs).toISOString() });
+  }
+
   async lockHolder(name: string): Promise<string | undefined> {
     const row = await this.knex('slipway_locks').where({ name }).first();
     return row?.holder;
+  }
+
+  /** True while `holder` holds `name` and its backend keeps renewing it. */
+  async holdsLiveLock(name: string, holder: string): Promise<boolean> {
+    const row = await this.knex('slipway_locks')
+      .where({ name, holder })
+      .first();
+    return Boolean(
+      row?.expires_at && new Date(toIso(row.expires_at)).getTime() > Date.now(),
+    );
   }
 
   async unlock(name: string, holder: string): Promise<void> {
     await this.knex('slipway_locks').where({ name, holder }).delete();
   }
 
-  /** Locks whose job is over (or never got a record): left behind by a process that died. */
-  async releaseStaleLocks(): Promise<number> {
-    const finished = this.knex('slipway_deployments')
-      .select('id')
-      .whereNotIn('status', ['queued', 'in_progress']);
-    const existing = this.knex('slipway_deployments').select('id');
+  /**
+   * Locks left by a backend that died: their lease lapsed. Called by reconcile after it has
+   * settled the jobs of its own kind, so `holders` are those it may free (deployments' or
+   * provisioning jobs').
+   */
+  async releaseLapsedLocks(prefix: string): Promise<number> {
     return this.knex('slipway_locks')
-      .whereIn('holder', finished)
-      .orWhereNotIn('holder', existing)
+      .where('name', 'like', `${prefix}%`)
+      .andWhere(q =>
+        q.whereNull('expires_at').orWhere('expires_at', '<', now()),
+      )
       .delete();
   }
 

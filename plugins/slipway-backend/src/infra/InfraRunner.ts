@@ -43,8 +43,9 @@ export class InfraRunner {
     private readonly tool: IacTool,
     private readonly settings: InfraSettings,
     private readonly logger: LoggerService,
+    lockTtlMs?: number,
   ) {
-    this.jobs = new BackgroundJobs(apps);
+    this.jobs = new BackgroundJobs(apps, lockTtlMs);
   }
 
   async provision(
@@ -134,10 +135,24 @@ export class InfraRunner {
     await this.jobs.shutdown();
   }
 
-  /** Jobs a dead backend left unfinished: failed with the reason, the host marked, locks freed. */
+  /**
+   * Jobs a dead backend left unfinished (their lock's lease lapsed): failed with the reason, the
+   * host marked, locks freed. Jobs of live replicas are left alone.
+   */
+  private reconciling: Promise<void> | undefined;
+
   async reconcile(): Promise<void> {
+    // The startup hook and the scheduled round must not settle the same job twice.
+    this.reconciling ??= this.reconcileOnce().finally(() => {
+      this.reconciling = undefined;
+    });
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(): Promise<void> {
     for (const job of await this.infra.listUnfinishedJobs()) {
       if (this.jobs.isRunning(job.id)) continue;
+      if (await this.apps.holdsLiveLock(hostLock(job.host), job.id)) continue;
       const log = new InfraLog(this.infra, job.id);
       await log.write(
         'Reconciled after a backend restart: the IaC run was interrupted; run it again to converge (the state is kept)',
@@ -150,6 +165,7 @@ export class InfraRunner {
       await this.infra.setHostState(job.host, 'failed');
       await this.apps.unlock(hostLock(job.host), job.id);
     }
+    await this.apps.releaseLapsedLocks('host:');
   }
 
   private async start(

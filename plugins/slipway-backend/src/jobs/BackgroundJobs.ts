@@ -5,11 +5,38 @@ import { SlipwayStore } from '../database/SlipwayStore';
  * to the job's end (taken atomically in the database, so replicas agree), a background run
  * with an AbortSignal, and the bookkeeping to cancel, await and shut down jobs.
  */
+/** How long a job's lock stays live without a renewal: a dead backend's jobs wait this long. */
+export const DEFAULT_LOCK_TTL_MS = 30_000;
+
 export class BackgroundJobs {
   private readonly controllers = new Map<string, AbortController>();
   private readonly jobs = new Map<string, Promise<void>>();
+  private heartbeat: NodeJS.Timeout | undefined;
 
-  constructor(private readonly locks: SlipwayStore) {}
+  constructor(
+    private readonly locks: SlipwayStore,
+    private readonly lockTtlMs: number = DEFAULT_LOCK_TTL_MS,
+  ) {}
+
+  /**
+   * Renews the leases of this backend's running jobs, three times per TTL. A timer rather than
+   * a scheduler task on purpose: it lives exactly as long as jobs run in this process, and a
+   * missed beat is what tells other replicas this process is gone.
+   */
+  private beat() {
+    if (this.jobs.size === 0) {
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      this.heartbeat = undefined;
+      return;
+    }
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(() => {
+      this.locks
+        .renewLocks([...this.jobs.keys()], this.lockTtlMs)
+        .catch(() => undefined);
+    }, Math.max(100, Math.floor(this.lockTtlMs / 3)));
+    this.heartbeat.unref();
+  }
 
   /**
    * Takes `lock` for a new job id, lets `prepare` create the job's records (the lock is given
@@ -24,7 +51,7 @@ export class BackgroundJobs {
     ) => Promise<{ record: T; run: (signal: AbortSignal) => Promise<void> }>;
   }): Promise<T> {
     const id = crypto.randomUUID();
-    if (!(await this.locks.tryLock(opts.lock, id))) {
+    if (!(await this.locks.tryLock(opts.lock, id, this.lockTtlMs))) {
       throw await opts.conflict(await this.locks.lockHolder(opts.lock));
     }
     let prepared;
@@ -39,9 +66,11 @@ export class BackgroundJobs {
     const job = prepared.run(controller.signal).finally(async () => {
       this.controllers.delete(id);
       this.jobs.delete(id);
+      this.beat();
       await this.locks.unlock(opts.lock, id);
     });
     this.jobs.set(id, job);
+    this.beat();
     return prepared.record;
   }
 

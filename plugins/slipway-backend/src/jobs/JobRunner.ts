@@ -67,7 +67,7 @@ export class JobRunner {
     private readonly logger: LoggerService,
     private readonly gitCredentials?: GitCredentials,
   ) {
-    this.jobs = new BackgroundJobs(store);
+    this.jobs = new BackgroundJobs(store, settings.lockTtlMs);
   }
 
   /** The deployment id of the job that holds the app (in any replica), if one does. */
@@ -430,12 +430,28 @@ export class JobRunner {
   }
 
   /**
-   * After a restart, deployments left `queued` or `in_progress` are settled from the host's
-   * real containers (found by their labels), and their locks released.
+   * Deployments left `queued` or `in_progress` by a backend that died (their lock's lease
+   * lapsed) are settled from the host's real containers (found by their labels), and their
+   * locks released. Jobs of live replicas are left alone. Runs at start and on a schedule.
    */
+  private reconciling: Promise<void> | undefined;
+
   async reconcile(): Promise<void> {
+    // The startup hook and the scheduled round must not settle the same job twice.
+    this.reconciling ??= this.reconcileOnce().finally(() => {
+      this.reconciling = undefined;
+    });
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(): Promise<void> {
     for (const deployment of await this.store.listUnfinishedDeployments()) {
       if (this.jobs.isRunning(deployment.id)) continue;
+      // Another replica runs it while it keeps renewing the app's lock.
+      if (
+        await this.store.holdsLiveLock(appLock(deployment.app), deployment.id)
+      )
+        continue;
       const app = await this.store.requireApp(deployment.app);
       const log = new JobLog(this.store, deployment.id);
       let diagnosis = 'the backend restarted during this job';
@@ -504,6 +520,6 @@ export class JobRunner {
       );
       await this.store.unlock(appLock(app.name), deployment.id);
     }
-    await this.store.releaseStaleLocks();
+    await this.store.releaseLapsedLocks('app:');
   }
 }

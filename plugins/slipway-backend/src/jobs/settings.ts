@@ -23,6 +23,8 @@ export type DeploySettings = {
   /** Build folder on hosts: relative to the SSH user's home, or absolute. */
   workDir: string;
   commandTimeoutMs: number;
+  /** Lease of a job's lock: how long before another replica may settle a dead backend's job. */
+  lockTtlMs: number;
   buildTimeoutMs: number;
   monitor: {
     intervalSeconds: number;
@@ -48,6 +50,7 @@ export function readDeploySettings(config: Config): DeploySettings {
     resolveRefOnBackend: c?.getOptionalBoolean('resolveRefOnBackend') ?? true,
     keepImages: Math.max(2, c?.getOptionalNumber('keepImages') ?? 3),
     workDir: c?.getOptionalString('workDir') ?? '.slipway',
+    lockTtlMs: (c?.getOptionalNumber('lockTtlSeconds') ?? 30) * 1000,
     commandTimeoutMs:
       (c?.getOptionalNumber('commandTimeoutSeconds') ?? 120) * 1000,
     buildTimeoutMs:
