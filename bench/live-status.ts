@@ -10,10 +10,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '..');
-const CHROMIUM = '/usr/bin/chromium';
 const POLL_MS = 10_000;
 const TARGET_P95_MS = 1000;
 
@@ -125,18 +124,7 @@ async function main() {
       app: { state: string };
       transitions: { to: string; at: string }[];
     };
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await portal.launchChromium();
   try {
     await api('/slipway/apps/deploy', {
       method: 'POST',

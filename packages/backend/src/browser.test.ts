@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import {
   createTestRepo,
   freePort,
@@ -13,8 +13,10 @@ import {
   waitFor,
 } from '@slipway/test-harness';
 import {
+  CHROMIUM,
   guestToken,
   harnessHost,
+  launchChromium,
   RunningBackend,
   startBackend,
   stopBackend,
@@ -30,7 +32,6 @@ import {
 const ROOT = path.resolve(__dirname, '../../..');
 const EXAMPLES = path.join(ROOT, 'examples');
 const APP_DIST = path.join(ROOT, 'packages/app/dist/index.html');
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, '.test-output/screenshots');
 jest.setTimeout(300_000);
 
@@ -143,19 +144,7 @@ describe('the status card in a browser', () => {
       500,
     );
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // This machine's network is closed: no background fetches, no QUIC.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   });
 

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Harness, waitFor } from '@slipway/test-harness';
@@ -118,4 +119,23 @@ export function harnessHost(harness: Harness) {
     privateKeyFile: harness.ssh.privateKeyPath,
     hostKey: harness.ssh.hostPublicKey,
   };
+}
+
+/** Debian's Chromium, which `./dev` installs (no browser download is possible here). */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Headless Chromium for this machine: its network is closed, so no background fetches or QUIC. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
 }
