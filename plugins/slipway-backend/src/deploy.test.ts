@@ -198,13 +198,13 @@ describe('deploy pipeline', () => {
   });
 
   it('rolls back automatically when the new commit fails its health check', async () => {
-    const good = (await fixture.store.getApp(name))!.currentDeploymentId;
+    const good = (await fixture.store.apps.getApp(name))!.currentDeploymentId;
     await repo.commit('break health', { 'public/health': null });
     const deployment = await deploy(request0());
     expect(deployment.status).toBe('rolled_back');
     expect(deployment.diagnosis).toContain('GET /health returned 404');
     expect((await http('/')).body).toContain('version two');
-    const app = (await fixture.store.getApp(name))!;
+    const app = (await fixture.store.apps.getApp(name))!;
     expect(app).toMatchObject({ state: 'running', currentDeploymentId: good });
     expect(await logOf(deployment.id)).toContain(
       'Rolling back: starting the previous container',
@@ -213,7 +213,7 @@ describe('deploy pipeline', () => {
   });
 
   it('fails a deploy whose build fails, leaving the current version serving', async () => {
-    const good = (await fixture.store.getApp(name))!.currentDeploymentId;
+    const good = (await fixture.store.apps.getApp(name))!.currentDeploymentId;
     const dockerfile = (
       await run('git', [
         '-C',
@@ -231,7 +231,7 @@ describe('deploy pipeline', () => {
       /docker build failed on host test with exit code \d+/,
     );
     expect((await http('/')).body).toContain('version two');
-    expect((await fixture.store.getApp(name))!).toMatchObject({
+    expect((await fixture.store.apps.getApp(name))!).toMatchObject({
       state: 'running',
       currentDeploymentId: good,
     });
@@ -286,20 +286,20 @@ describe('deploy pipeline', () => {
       30_000,
     );
     await fixture.monitor.checkAll();
-    expect((await fixture.store.getApp(name))!.state).toBe('running');
+    expect((await fixture.store.apps.getApp(name))!.state).toBe('running');
   });
 
   it('marks a stopped app unhealthy, then failed, and back to running when it recovers', async () => {
     const [container] = await containerOf(name);
     await run('docker', ['stop', container.id]);
     for (let i = 0; i < 3; i++) await fixture.monitor.checkAll();
-    let app = (await fixture.store.getApp(name))!;
+    let app = (await fixture.store.apps.getApp(name))!;
     expect(app.state).toBe('unhealthy');
     expect(app.stateReason).toMatch(
       /3 consecutive failed health checks: connection refused on port/,
     );
     await fixture.monitor.checkAll();
-    app = (await fixture.store.getApp(name))!;
+    app = (await fixture.store.apps.getApp(name))!;
     expect(app.state).toBe('failed');
     expect(app.stateReason).toMatch(/container exited with code/);
 
@@ -310,7 +310,7 @@ describe('deploy pipeline', () => {
     expect((await finished(fixture, restart.body.deployment.id)).status).toBe(
       'succeeded',
     );
-    expect((await fixture.store.getApp(name))!.state).toBe('running');
+    expect((await fixture.store.apps.getApp(name))!.state).toBe('running');
     const samples = (
       await request(fixture.app).get(`/api/slipway/apps/${name}/status`)
     ).body.health;

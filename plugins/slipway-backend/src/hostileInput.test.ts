@@ -632,7 +632,7 @@ describe('hostile input never reaches a host', () => {
     expect({
       // SSH sessions on the host since the control session.
       sshSessions: acceptedSessions() - sessionsBefore,
-      apps: (await fixture.store.listApps({ includeDestroyed: true })).map(
+      apps: (await fixture.store.apps.listApps({ includeDestroyed: true })).map(
         a => a.name,
       ),
       deployments: await knex('slipway_deployments').select(

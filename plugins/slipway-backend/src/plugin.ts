@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { slipwayPermissions } from '@slipway/plugin-slipway-common';
-import { createRouter } from './router';
+import { createRouter } from './routes';
 import { createSlipwayServices } from './services';
 
 /**
@@ -46,6 +46,7 @@ export const slipwayPlugin = createBackendPlugin({
           settings,
           policy,
           store,
+          ping,
           infra,
           events,
           pipeline,
@@ -68,6 +69,7 @@ export const slipwayPlugin = createBackendPlugin({
             httpAuth,
             permissions,
             store,
+            ping,
             hosts,
             runner,
             policy,

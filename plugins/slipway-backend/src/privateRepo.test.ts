@@ -98,6 +98,6 @@ describe('deploying from a private repository', () => {
     expect(deployment.diagnosis).toMatch(
       /git clone failed on host test with exit code 128[\s\S]*could not read Username/,
     );
-    expect((await fixture.store.getApp(name))!.state).toBe('failed');
+    expect((await fixture.store.apps.getApp(name))!.state).toBe('failed');
   });
 });

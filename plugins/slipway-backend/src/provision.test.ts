@@ -1,14 +1,12 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import {
-  installTerraformStandIn,
-  TERRAFORM_STANDIN_LOG_ENV,
-  TERRAFORM_STANDIN_SCENARIO_ENV,
-  TerraformRunner,
-} from '@slipway/plugin-slipway-node';
+import { TerraformRunner } from '@slipway/plugin-slipway-node';
 import {
   createTestRepo,
   getHarness,
+  installTerraformStandIn,
   startGitServer,
+  TERRAFORM_STANDIN_LOG_ENV,
+  TERRAFORM_STANDIN_SCENARIO_ENV,
   waitFor,
 } from '@slipway/test-harness';
 import fs from 'node:fs';
@@ -300,7 +298,9 @@ describe('provisioning hosts', () => {
         (h: { name: string }) => h.name,
       ),
     ).not.toContain(name);
-    expect(await fixture.store.lockHolder(`host:${name}`)).toBeUndefined();
+    expect(
+      await fixture.store.locks.lockHolder(`host:${name}`),
+    ).toBeUndefined();
 
     // A retry converges (the stand-in fails only once, as a transient AWS error would).
     const retry = await request(fixture.app)

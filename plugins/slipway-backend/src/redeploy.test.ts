@@ -109,7 +109,7 @@ describe('redeploy', () => {
     const commit = await repo.commit('version two', {
       'public/index.html': '<h1>version two</h1>\n',
     });
-    const before = (await fixture.store.getApp(name))!;
+    const before = (await fixture.store.apps.getApp(name))!;
     const deployment = await redeploy();
     expect(deployment).toMatchObject({
       status: 'succeeded',
@@ -126,7 +126,7 @@ describe('redeploy', () => {
     expect(log).not.toContain(SECRET);
     expect(log).not.toContain(OTHER_SECRET);
 
-    const app = (await fixture.store.getApp(name))!;
+    const app = (await fixture.store.apps.getApp(name))!;
     expect(app).toMatchObject({
       state: 'running',
       currentDeploymentId: deployment.id,
@@ -139,7 +139,7 @@ describe('redeploy', () => {
     });
     // Neither the database nor the API has the values.
     const dump = JSON.stringify(
-      await fixture.store.listDeployments(name),
+      await fixture.store.deployments.listDeployments(name),
     ).concat(
       JSON.stringify(
         (await request(fixture.app).get(`/api/slipway/apps/${name}/status`))
@@ -160,7 +160,7 @@ describe('redeploy', () => {
     });
     expect(await page()).not.toContain('version two');
     expect(await containerEnv()).toContain(`GREETING=${SECRET}`);
-    expect((await fixture.store.getApp(name))!.ref).toBe('v1');
+    expect((await fixture.store.apps.getApp(name))!.ref).toBe('v1');
     expect(await logOf(deployment.id)).not.toContain(SECRET);
   });
 

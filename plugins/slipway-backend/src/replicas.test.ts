@@ -89,9 +89,13 @@ describe('two backend replicas', () => {
 
     // Through A (the relaying replica): B's client learns of it from the stream.
     await createApps(a.fixture.store, [app], { host: 'test' });
-    await a.fixture.store.transitionApp(app, 'failed', 'container exited');
+    await a.fixture.store.apps.transitionApp(app, 'failed', 'container exited');
     // Through B (not relaying): its row is published by A, and reaches both.
-    await b.fixture.store.transitionApp(app, 'running', 'health check passed');
+    await b.fixture.store.apps.transitionApp(
+      app,
+      'running',
+      'health check passed',
+    );
 
     for (const client of [onA, onB]) {
       await client.until('three state events', c => states(c).length >= 3);

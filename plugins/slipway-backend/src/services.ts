@@ -5,7 +5,7 @@ import { IacTool, TerraformRunner } from '@slipway/plugin-slipway-node';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from './database/migrations';
 import { InfraStore } from './database/InfraStore';
-import { SlipwayStore } from './database/SlipwayStore';
+import { createSlipwayStores, pingDatabase } from './database/SlipwayStores';
 import { EventPipeline } from './events/EventPipeline';
 import { PublishingInfraStore } from './events/PublishingInfraStore';
 import { readEventSettings } from './events/settings';
@@ -54,12 +54,12 @@ export async function createSlipwayServices(opts: {
     notifications: opts.notifications,
     leaseTtlMs: opts.relayLeaseTtlMs,
   });
-  const store = new SlipwayStore(knex, { outbox: pipeline.outbox });
+  const store = createSlipwayStores(knex, { outbox: pipeline.outbox });
   const infra = pipeline.outbox
     ? new InfraStore(knex, { outbox: pipeline.outbox })
     : new PublishingInfraStore(knex, events);
-  pipeline.attach(store);
-  await store.syncConfiguredHosts(configured.map(h => toPublicHost(h)));
+  pipeline.attach(store.changes);
+  await infra.syncConfiguredHosts(configured.map(h => toPublicHost(h)));
   for (const host of configured.filter(
     h => h.insecureSkipHostKeyVerification,
   )) {
@@ -83,6 +83,8 @@ export async function createSlipwayServices(opts: {
     settings,
     policy: readPolicyConfig(config),
     store,
+    /** Whether the database answers (for `GET /health`). */
+    ping: () => pingDatabase(knex),
     infra,
     events,
     pipeline,

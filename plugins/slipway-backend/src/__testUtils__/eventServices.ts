@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
-import { SlipwayStore } from '../database/SlipwayStore';
+import { SlipwayStores } from '../database/SlipwayStores';
 import { createSlipwayServices } from '../services';
 
 /**
@@ -55,12 +55,12 @@ let nextPort = 20000;
 
 /** Creates apps (state `pending`), by default on the `local` host, each on its own port. */
 export async function createApps(
-  store: SlipwayStore,
+  store: SlipwayStores,
   names: string[],
   opts: { host?: string; owner?: (name: string) => string | undefined } = {},
 ) {
   for (const name of names) {
-    await store.upsertAppForDeploy({
+    await store.apps.upsertAppForDeploy({
       name,
       host: opts.host ?? 'local',
       repo: `https://example.com/${name}.git`,

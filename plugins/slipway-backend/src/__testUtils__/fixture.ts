@@ -16,10 +16,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IacTool } from '@slipway/plugin-slipway-node';
-import { SlipwayStore } from '../database/SlipwayStore';
+import { SlipwayStores } from '../database/SlipwayStores';
 import { JobRunner } from '../jobs/JobRunner';
 import { createSlipwayServices } from '../services';
-import { createRouter } from '../router';
+import { createRouter } from '../routes';
 
 /**
  * Slipway's backend parts wired as plugin.ts wires them, against a real database, the
@@ -74,6 +74,7 @@ export async function createSlipwayFixture(
     settings,
     policy,
     store,
+    ping,
     infra,
     events,
     pipeline,
@@ -95,6 +96,7 @@ export async function createSlipwayFixture(
       result: opts.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
     }),
     store,
+    ping,
     hosts,
     runner,
     policy,
@@ -135,16 +137,16 @@ export async function createSlipwayFixture(
  * (including the cleanup that follows a success) is over, and returns it.
  */
 export async function finished(
-  target: SlipwayStore | { store: SlipwayStore; runner: JobRunner },
+  target: SlipwayStores | { store: SlipwayStores; runner: JobRunner },
   id: string,
   timeoutMs = 120_000,
 ) {
-  const store = target instanceof SlipwayStore ? target : target.store;
-  const runner = target instanceof SlipwayStore ? undefined : target.runner;
+  const store = 'store' in target ? target.store : target;
+  const runner = 'store' in target ? target.runner : undefined;
   return waitFor(
     `deployment ${id} to finish`,
     async () => {
-      const d = await store.requireDeployment(id);
+      const d = await store.deployments.requireDeployment(id);
       const done = ['succeeded', 'failed', 'rolled_back', 'cancelled'].includes(
         d.status,
       );
@@ -165,7 +167,7 @@ export function uniqueSuffix(): string {
  * expects the 202, and waits for the job. Returns the finished deployment and the host port.
  */
 export async function deployAndWait(
-  fixture: { app: express.Express; store: SlipwayStore; runner: JobRunner },
+  fixture: { app: express.Express; store: SlipwayStores; runner: JobRunner },
   body: { name: string; repo: string; host: string; port?: number },
 ) {
   const port = body.port ?? (await freePort());

@@ -1,8 +1,8 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { infraJobEvent } from '../events/events';
-import type { OutboxWriter } from '../events/Outbox';
+import { infraJobEvent } from '../changes/events';
+import type { OutboxWriter } from '../changes/StoreChange';
 import { now, toIso } from './rows';
 
 export type HostState =
@@ -115,6 +115,32 @@ export class InfraStore {
       if (row) await outbox.append(trx, infraJobEvent(jobFromRow(row)));
     });
     outbox.committed();
+  }
+
+  /** Makes sure every configured host has a row (apps reference it). */
+  async syncConfiguredHosts(
+    hosts: {
+      name: string;
+      address: string | null;
+      sshPort: number | null;
+      user: string | null;
+    }[],
+  ) {
+    for (const host of hosts) {
+      const row = {
+        name: host.name,
+        source: 'config',
+        state: 'ready',
+        address: host.address,
+        ssh_port: host.sshPort,
+        ssh_user: host.user,
+        updated_at: now(),
+      };
+      await this.knex('slipway_hosts')
+        .insert({ ...row, created_at: now() })
+        .onConflict('name')
+        .merge(row);
+    }
   }
 
   async getHost(name: string): Promise<HostRecord | undefined> {

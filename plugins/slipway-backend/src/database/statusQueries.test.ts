@@ -1,7 +1,8 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { slipwayTestDatabaseIds } from '@slipway/test-harness';
 import { applyDatabaseMigrations } from './migrations';
-import { SlipwayStore } from './SlipwayStore';
+import { InfraStore } from './InfraStore';
+import { createSlipwayStores } from './SlipwayStores';
 
 /** The queries behind `GET /apps/:name/status` and `GET /apps?owner=`, on both databases. */
 describe('status queries', () => {
@@ -10,12 +11,12 @@ describe('status queries', () => {
   async function setUp(databaseId: TestDatabaseId) {
     const knex = await databases.init(databaseId);
     await applyDatabaseMigrations(knex);
-    const store = new SlipwayStore(knex);
-    await store.syncConfiguredHosts([
+    const store = createSlipwayStores(knex);
+    await new InfraStore(knex).syncConfiguredHosts([
       { name: 'local', address: null, sshPort: null, user: null },
     ]);
     const app = (name: string, port: number, owner?: string) =>
-      store.upsertAppForDeploy({
+      store.apps.upsertAppForDeploy({
         name,
         host: 'local',
         repo: `https://example.com/${name}.git`,
@@ -57,22 +58,22 @@ describe('status queries', () => {
         sample(false, hoursAgo(100)),
       ]);
       const since = new Date(Date.now() - 24 * 3600_000);
-      expect(await store.uptimeSince('hello', since)).toEqual({
+      expect(await store.health.uptimeSince('hello', since)).toEqual({
         ratio: 0.75,
         samples: 4,
       });
-      expect(await store.uptimeSince('quiet', since)).toEqual({
+      expect(await store.health.uptimeSince('quiet', since)).toEqual({
         ratio: null,
         samples: 0,
       });
       // Samples recorded through the store count the same way.
-      await store.recordHealthSample('quiet', {
+      await store.health.recordHealthSample('quiet', {
         ok: false,
         latencyMs: null,
         httpStatus: 503,
         error: 'GET /health returned 503',
       });
-      expect(await store.uptimeSince('quiet', since)).toEqual({
+      expect(await store.health.uptimeSince('quiet', since)).toEqual({
         ratio: 0,
         samples: 1,
       });
@@ -91,7 +92,7 @@ describe('status queries', () => {
       await app('e', 18084, 'user:default/platform-team');
       await app('f', 18085);
       const names = async (owner: string) =>
-        (await store.listApps({ owner })).map(a => a.name);
+        (await store.apps.listApps({ owner })).map(a => a.name);
       expect(await names('group:default/platform-team')).toEqual([
         'a',
         'b',

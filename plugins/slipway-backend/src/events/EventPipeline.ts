@@ -3,9 +3,9 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { SlipwayStore } from '../database/SlipwayStore';
+import { ChangeWriter } from '../database/ChangeWriter';
 import { AppStateNotifier } from './AppStateNotifier';
-import { appStateEvent } from './events';
+import { appStateEvent } from '../changes/events';
 import { JetStreamTransport } from './JetStreamTransport';
 import { Lease } from './Lease';
 import { Outbox } from './Outbox';
@@ -90,15 +90,15 @@ export class EventPipeline {
   }
 
   /** Connects the store's committed changes to the bus and the notifier (in-process mode). */
-  attach(store: SlipwayStore): void {
+  attach(changes: ChangeWriter): void {
     if (this.mode !== 'in-process') return;
-    publishStoreEvents(store, this.options.bus);
+    publishStoreEvents(changes, this.options.bus);
     const notifier = this.notifier;
     if (!notifier) return;
     // One claim after the other, so an app's notifications are sent in the order of its
     // transitions (each replaces the previous one of the app in the notifications list).
     let claims = Promise.resolve();
-    store.onChange(change => {
+    changes.onChange(change => {
       if (change.kind !== 'app.transition') return;
       const event = appStateEvent(change.transition);
       claims = claims

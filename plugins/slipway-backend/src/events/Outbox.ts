@@ -1,17 +1,7 @@
 import { eventSubject, SlipwayEvent } from '@slipway/plugin-slipway-common';
 import { Knex } from 'knex';
+import type { OutboxWriter } from '../changes/StoreChange';
 import { now } from '../database/rows';
-
-/** What a store needs of the outbox: a row inside its transaction, a poke after the commit. */
-export interface OutboxWriter {
-  /**
-   * Writes the event's row. The last statement of the write's transaction: on PostgreSQL it
-   * takes the order lock of the event's app, which should be held for as short as possible.
-   */
-  append(trx: Knex.Transaction, event: SlipwayEvent): Promise<void>;
-  /** Says that rows were committed; returns at once. */
-  committed(): void;
-}
 
 /** An outbox row as the relay publishes it. */
 export type OutboxRow = {

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { InfraJob, InfraJobStatus, InfraStore } from '../database/InfraStore';
-import { infraJobEvent } from './events';
+import { infraJobEvent } from '../changes/events';
 import { SlipwayEventBus } from './SlipwayEventBus';
 
 /**

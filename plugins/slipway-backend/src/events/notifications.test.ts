@@ -18,7 +18,7 @@ import {
   startEventServices,
 } from '../__testUtils__/eventServices';
 import { AppStateNotifier, notificationFor } from './AppStateNotifier';
-import { appStateEvent } from './events';
+import { appStateEvent } from '../changes/events';
 
 jest.setTimeout(120_000);
 
@@ -110,13 +110,13 @@ describe('app state notifications', () => {
     await createApps(store, ['owned', 'orphan'], {
       owner: name => (name === 'owned' ? 'group:default/team-a' : undefined),
     });
-    await store.transitionApp('owned', 'running', 'deployed'); // none
-    await store.transitionApp('owned', 'unhealthy', '3 failed checks'); // normal
-    await store.transitionApp('owned', 'running', 'check passed'); // low
-    await store.transitionApp('owned', 'failed', 'container exited'); // high
-    await store.transitionApp('owned', 'running', 'restarted'); // low
-    await store.transitionApp('owned', 'pending', 'redeploy'); // none
-    await store.transitionApp('orphan', 'failed', 'build failed'); // high
+    await store.apps.transitionApp('owned', 'running', 'deployed'); // none
+    await store.apps.transitionApp('owned', 'unhealthy', '3 failed checks'); // normal
+    await store.apps.transitionApp('owned', 'running', 'check passed'); // low
+    await store.apps.transitionApp('owned', 'failed', 'container exited'); // high
+    await store.apps.transitionApp('owned', 'running', 'restarted'); // low
+    await store.apps.transitionApp('owned', 'pending', 'redeploy'); // none
+    await store.apps.transitionApp('orphan', 'failed', 'build failed'); // high
   }
 
   const summary = (sent: NotificationSendOptions[]) =>

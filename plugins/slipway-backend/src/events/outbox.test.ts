@@ -14,7 +14,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../database/migrations';
-import { SlipwayStore } from '../database/SlipwayStore';
+import { InfraStore } from '../database/InfraStore';
+import { createSlipwayStores } from '../database/SlipwayStores';
 import {
   createApps,
   EventServices,
@@ -26,7 +27,7 @@ import {
   streamState,
 } from '../__testUtils__/jetstream';
 import { JetStreamTransport } from './JetStreamTransport';
-import { OutboxWriter } from './Outbox';
+import { OutboxWriter } from '../changes/StoreChange';
 
 jest.setTimeout(120_000);
 
@@ -80,19 +81,19 @@ describe('the transactional outbox', () => {
         },
         committed: () => undefined,
       };
-      const store = new SlipwayStore(knex, { outbox });
-      await store.syncConfiguredHosts([
+      const store = createSlipwayStores(knex, { outbox });
+      await new InfraStore(knex).syncConfiguredHosts([
         { name: 'local', address: null, sshPort: null, user: null },
       ]);
       await createApps(store, ['atomic']);
-      await store.transitionApp('atomic', 'running', 'healthy');
+      await store.apps.transitionApp('atomic', 'running', 'healthy');
 
       failAppend = true;
       await expect(
-        store.transitionApp('atomic', 'unhealthy', 'probe failed'),
+        store.apps.transitionApp('atomic', 'unhealthy', 'probe failed'),
       ).rejects.toThrow('the outbox insert failed');
       await expect(
-        store.createDeployment({
+        store.deployments.createDeployment({
           app: 'atomic',
           kind: 'deploy',
           initiator: null,
@@ -100,7 +101,7 @@ describe('the transactional outbox', () => {
         }),
       ).rejects.toThrow('the outbox insert failed');
       await expect(
-        store.recordHealthSample('atomic', {
+        store.health.recordHealthSample('atomic', {
           ok: false,
           latencyMs: null,
           httpStatus: null,
@@ -108,22 +109,22 @@ describe('the transactional outbox', () => {
         }),
       ).rejects.toThrow('the outbox insert failed');
       // The failed writes left nothing behind: not the state, not the history, not the rows.
-      expect((await store.requireApp('atomic')).state).toBe('running');
-      expect(await store.listTransitions('atomic')).toHaveLength(2);
-      expect(await store.listDeployments('atomic')).toEqual([]);
-      expect(await store.listHealthSamples('atomic')).toEqual([]);
+      expect((await store.apps.requireApp('atomic')).state).toBe('running');
+      expect(await store.apps.listTransitions('atomic')).toHaveLength(2);
+      expect(await store.deployments.listDeployments('atomic')).toEqual([]);
+      expect(await store.health.listHealthSamples('atomic')).toEqual([]);
 
       failAppend = false;
       // An impossible transition throws before anything is written: no event either.
       await expect(
-        store
+        store.apps
           .transitionApp('atomic', 'pending', 'x')
           .then(() =>
-            store.transitionApp('atomic', 'unhealthy', 'not from pending'),
+            store.apps.transitionApp('atomic', 'unhealthy', 'not from pending'),
           ),
       ).rejects.toThrow(/cannot go from pending to unhealthy/);
       // Already in that state: nothing stored, no event.
-      expect(await store.transitionApp('atomic', 'pending', 'again')).toBe(
+      expect(await store.apps.transitionApp('atomic', 'pending', 'again')).toBe(
         false,
       );
       const rows = await outboxRows(knex);
@@ -169,17 +170,17 @@ describe('events through the outbox and NATS JetStream', () => {
       const { store, infra } = services;
       const app = `pub-${databaseId.toLowerCase().replace('_', '')}`;
       await createApps(store, [app]);
-      const deployment = await store.createDeployment({
+      const deployment = await store.deployments.createDeployment({
         app,
         kind: 'deploy',
         initiator: 'user:default/jane',
         request: {},
       });
-      await store.setDeploymentStatus(deployment.id, 'in_progress');
-      await store.appendLog(deployment.id, 'system', 'Cloning');
-      await store.setDeploymentStatus(deployment.id, 'succeeded');
-      await store.transitionApp(app, 'running', 'healthy', deployment.id);
-      await store.recordHealthSample(app, {
+      await store.deployments.setDeploymentStatus(deployment.id, 'in_progress');
+      await store.deployments.appendLog(deployment.id, 'system', 'Cloning');
+      await store.deployments.setDeploymentStatus(deployment.id, 'succeeded');
+      await store.apps.transitionApp(app, 'running', 'healthy', deployment.id);
+      await store.health.recordHealthSample(app, {
         ok: true,
         latencyMs: 2,
         httpStatus: 200,
@@ -283,8 +284,8 @@ describe('events through the outbox and NATS JetStream', () => {
     const seen: SlipwayEvent[] = [];
     services.events.subscribe(e => void seen.push(e));
     await createApps(services.store, ['bus-a']);
-    await services.store.transitionApp('bus-a', 'running', 'healthy');
-    await services.store.transitionApp('bus-a', 'failed', 'exited');
+    await services.store.apps.transitionApp('bus-a', 'running', 'healthy');
+    await services.store.apps.transitionApp('bus-a', 'failed', 'exited');
     const rows = await outboxRows(knex);
     await waitForLength(seen, rows.length);
     expect(seen.map(e => e.id)).toEqual(rows.map(r => r.eventId));
@@ -303,10 +304,18 @@ describe('events through the outbox and NATS JetStream', () => {
     const published = jest.spyOn(first.pipeline.transport!, 'publish');
     await createApps(first.store, ['dedupe-a', 'dedupe-b']);
     for (let i = 0; i < 5; i++) {
-      await first.store.transitionApp('dedupe-a', 'running', `up ${i}`);
-      await first.store.transitionApp('dedupe-b', 'running', `up ${i}`);
-      await first.store.transitionApp('dedupe-a', 'unhealthy', `down ${i}`);
-      await first.store.transitionApp('dedupe-b', 'unhealthy', `down ${i}`);
+      await first.store.apps.transitionApp('dedupe-a', 'running', `up ${i}`);
+      await first.store.apps.transitionApp('dedupe-b', 'running', `up ${i}`);
+      await first.store.apps.transitionApp(
+        'dedupe-a',
+        'unhealthy',
+        `down ${i}`,
+      );
+      await first.store.apps.transitionApp(
+        'dedupe-b',
+        'unhealthy',
+        `down ${i}`,
+      );
     }
     await first.pipeline.relay!.drain();
     const rows = await outboxRows(knex);
@@ -359,24 +368,33 @@ describe('events through the outbox and NATS JetStream', () => {
         apps.map(async app => {
           const { store } = services;
           for (let round = 0; round < 5; round++) {
-            const d = await store.createDeployment({
+            const d = await store.deployments.createDeployment({
               app,
               kind: 'deploy',
               initiator: null,
               request: { round },
             });
-            await store.setDeploymentStatus(d.id, 'in_progress');
+            await store.deployments.setDeploymentStatus(d.id, 'in_progress');
             for (let line = 0; line < 3; line++)
-              await store.appendLog(d.id, 'stdout', `${app} ${round}.${line}`);
-            await store.setDeploymentStatus(d.id, 'succeeded');
-            await store.transitionApp(app, 'running', `round ${round}`, d.id);
-            await store.recordHealthSample(app, {
+              await store.deployments.appendLog(
+                d.id,
+                'stdout',
+                `${app} ${round}.${line}`,
+              );
+            await store.deployments.setDeploymentStatus(d.id, 'succeeded');
+            await store.apps.transitionApp(
+              app,
+              'running',
+              `round ${round}`,
+              d.id,
+            );
+            await store.health.recordHealthSample(app, {
               ok: false,
               latencyMs: null,
               httpStatus: null,
               error: 'refused',
             });
-            await store.transitionApp(app, 'unhealthy', `round ${round}`);
+            await store.apps.transitionApp(app, 'unhealthy', `round ${round}`);
           }
         }),
       );
@@ -396,7 +414,7 @@ describe('events through the outbox and NATS JetStream', () => {
             .filter(e => e.app === app && e.type === 'app.state')
             .map(e => e.type === 'app.state' && e.data.reason),
         ).toEqual(
-          (await services.store.listTransitions(app, 100))
+          (await services.store.apps.listTransitions(app, 100))
             .reverse()
             .map(t => t.reason),
         );

@@ -1,8 +1,6 @@
-import { SlipwayStore } from '../database/SlipwayStore';
-import { eventOfChange } from './events';
+import { ChangeWriter } from '../database/ChangeWriter';
+import { eventOfChange } from '../changes/events';
 import { SlipwayEventBus } from './SlipwayEventBus';
-
-export { eventOfChange };
 
 /**
  * Publishes what the store has committed: app transitions, deployment statuses, deployment log
@@ -13,8 +11,8 @@ export { eventOfChange };
  * the outbox and JetStream instead, and reach the bus from the stream (see OutboxRelay).
  */
 export function publishStoreEvents(
-  store: SlipwayStore,
+  changes: ChangeWriter,
   bus: SlipwayEventBus,
 ): () => void {
-  return store.onChange(change => bus.publish(eventOfChange(change)));
+  return changes.onChange(change => bus.publish(eventOfChange(change)));
 }

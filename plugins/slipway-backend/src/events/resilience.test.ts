@@ -50,7 +50,11 @@ async function burst(
           if (step.pause) gate = done;
           await done;
         }
-        await current().store.transitionApp(app, target(i), `${app} #${i}`);
+        await current().store.apps.transitionApp(
+          app,
+          target(i),
+          `${app} #${i}`,
+        );
       }
     }),
   );
@@ -211,8 +215,8 @@ describe('events under failure', () => {
     running.push(services);
     await createApps(services.store, ['early-a', 'early-b']);
     for (let i = 0; i < 5; i++) {
-      await services.store.transitionApp('early-a', target(i), `a #${i}`);
-      await services.store.transitionApp('early-b', target(i), `b #${i}`);
+      await services.store.apps.transitionApp('early-a', target(i), `a #${i}`);
+      await services.store.apps.transitionApp('early-b', target(i), `b #${i}`);
     }
     expect(await countUnsent(knex)).toBe(12);
     await new Promise(resolve => setTimeout(resolve, 1000));
@@ -260,8 +264,12 @@ describe('events under failure', () => {
     // A dies: it stops relaying but its lease row stays until it lapses.
     jest.spyOn(Lease.prototype, 'release').mockResolvedValueOnce(undefined);
     await a.dispose();
-    await b.store.transitionApp('orphaned', 'running', 'while nobody relays');
-    await b.store.transitionApp('orphaned', 'failed', 'still nobody');
+    await b.store.apps.transitionApp(
+      'orphaned',
+      'running',
+      'while nobody relays',
+    );
+    await b.store.apps.transitionApp('orphaned', 'failed', 'still nobody');
     // The lease has not lapsed yet: B cannot relay, the rows wait.
     await b.pipeline.relay!.drain();
     expect(b.pipeline.relay!.isRelaying()).toBe(false);

@@ -6,7 +6,8 @@ import {
 } from '@slipway/plugin-slipway-common';
 import { slipwayTestDatabaseIds } from '@slipway/test-harness';
 import { applyDatabaseMigrations } from '../database/migrations';
-import { SlipwayStore } from '../database/SlipwayStore';
+import { InfraStore } from '../database/InfraStore';
+import { createSlipwayStores } from '../database/SlipwayStores';
 import { publishStoreEvents } from './publishStoreEvents';
 import { PublishingInfraStore } from './PublishingInfraStore';
 import { InProcessEventBus } from './SlipwayEventBus';
@@ -21,17 +22,17 @@ describe('events from the stores', () => {
       const knex = await databases.init(databaseId);
       await applyDatabaseMigrations(knex);
       const bus = new InProcessEventBus();
-      const store = new SlipwayStore(knex);
+      const store = createSlipwayStores(knex);
       const infra = new PublishingInfraStore(knex, bus);
-      publishStoreEvents(store, bus);
+      publishStoreEvents(store.changes, bus);
       const events: SlipwayEvent[] = [];
       bus.subscribe(e => void events.push(e));
       const settle = () => new Promise(resolve => setImmediate(resolve));
 
-      await store.syncConfiguredHosts([
+      await new InfraStore(knex).syncConfiguredHosts([
         { name: 'local', address: null, sshPort: null, user: null },
       ]);
-      await store.upsertAppForDeploy({
+      await store.apps.upsertAppForDeploy({
         name: 'hello',
         host: 'local',
         repo: 'https://example.com/hello.git',
@@ -42,20 +43,29 @@ describe('events from the stores', () => {
         envNames: ['GREETING'],
         initiator: 'user:default/jane',
       });
-      const deployment = await store.createDeployment({
+      const deployment = await store.deployments.createDeployment({
         app: 'hello',
         kind: 'deploy',
         initiator: 'user:default/jane',
         request: {},
       });
-      await store.setDeploymentStatus(deployment.id, 'in_progress');
-      await store.appendLog(deployment.id, 'system', 'Cloning');
-      await store.appendLog(deployment.id, 'stdout', 'x'.repeat(9000));
-      await store.setDeploymentStatus(deployment.id, 'succeeded');
-      await store.transitionApp('hello', 'running', 'healthy', deployment.id);
+      await store.deployments.setDeploymentStatus(deployment.id, 'in_progress');
+      await store.deployments.appendLog(deployment.id, 'system', 'Cloning');
+      await store.deployments.appendLog(
+        deployment.id,
+        'stdout',
+        'x'.repeat(9000),
+      );
+      await store.deployments.setDeploymentStatus(deployment.id, 'succeeded');
+      await store.apps.transitionApp(
+        'hello',
+        'running',
+        'healthy',
+        deployment.id,
+      );
       // Already running: nothing stored, nothing announced.
-      await store.transitionApp('hello', 'running', 'healthy again');
-      await store.recordHealthSample('hello', {
+      await store.apps.transitionApp('hello', 'running', 'healthy again');
+      await store.health.recordHealthSample('hello', {
         ok: true,
         latencyMs: 3,
         httpStatus: 200,
@@ -117,14 +127,14 @@ describe('events from the stores', () => {
       ]);
       // The status event carries the record as the API returns it after the change.
       expect(data[5].deployment).toEqual(
-        await store.requireDeployment(deployment.id),
+        await store.deployments.requireDeployment(deployment.id),
       );
       // Log events carry the stored line, ids included, as GET /deployments/:id pages them.
       expect(
         events
           .filter(e => e.type === 'deployment.log')
           .map(e => (e.data as any).line),
-      ).toEqual(await store.getLogs(deployment.id));
+      ).toEqual(await store.deployments.getLogs(deployment.id));
       expect(data[6]).toMatchObject({
         from: 'pending',
         to: 'running',

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { App } from '@slipway/plugin-slipway-common';
 import { HostConnection } from '@slipway/plugin-slipway-node';
-import { SlipwayStore } from '../database/SlipwayStore';
+import { SlipwayStores } from '../database/SlipwayStores';
 import { HostRegistry } from '../hosts/HostRegistry';
 import {
   describeExit,
@@ -38,14 +38,14 @@ async function eachLimited<T>(
  */
 export class HealthMonitor {
   constructor(
-    private readonly store: SlipwayStore,
+    private readonly store: SlipwayStores,
     private readonly hosts: HostRegistry,
     private readonly settings: DeploySettings['monitor'],
     private readonly logger: LoggerService,
   ) {}
 
   async checkAll(): Promise<void> {
-    const apps = (await this.store.listApps()).filter(
+    const apps = (await this.store.apps.listApps()).filter(
       a => a.currentDeploymentId,
     );
     const connections = new Map<string, Promise<HostConnection>>();
@@ -56,7 +56,7 @@ export class HealthMonitor {
     };
     try {
       await eachLimited(apps, this.settings.concurrency, async app => {
-        if (await this.store.lockHolder(`app:${app.name}`)) return;
+        if (await this.store.locks.lockHolder(`app:${app.name}`)) return;
         try {
           await this.checkApp(app, () => connect(app.host));
         } catch (error) {
@@ -65,7 +65,7 @@ export class HealthMonitor {
           );
         }
       });
-      await this.store.pruneHealthSamples(
+      await this.store.health.pruneHealthSamples(
         new Date(Date.now() - this.settings.retentionHours * 3600_000),
       );
     } finally {
@@ -87,11 +87,11 @@ export class HealthMonitor {
       },
       this.settings.probeTimeoutMs,
     );
-    await this.store.recordHealthSample(app.name, probe);
+    await this.store.health.recordHealthSample(app.name, probe);
     if (probe.ok) {
-      await this.store.setConsecutiveFailures(app.name, 0);
+      await this.store.apps.setConsecutiveFailures(app.name, 0);
       if (app.state !== 'running') {
-        await this.store.transitionApp(
+        await this.store.apps.transitionApp(
           app.name,
           'running',
           `health check passed: GET ${app.healthPath} returned ${probe.httpStatus} in ${probe.latencyMs} ms`,
@@ -101,9 +101,9 @@ export class HealthMonitor {
     }
 
     const failures = app.consecutiveFailures + 1;
-    await this.store.setConsecutiveFailures(app.name, failures);
+    await this.store.apps.setConsecutiveFailures(app.name, failures);
     if (app.state === 'running' && failures >= this.settings.failureThreshold) {
-      await this.store.transitionApp(
+      await this.store.apps.transitionApp(
         app.name,
         'unhealthy',
         `${failures} consecutive failed health checks: ${probe.error}`,
@@ -113,7 +113,7 @@ export class HealthMonitor {
     if (app.state === 'unhealthy' || app.state === 'pending') {
       const reason = await this.containerProblem(app, await connect());
       if (reason)
-        await this.store.transitionApp(
+        await this.store.apps.transitionApp(
           app.name,
           'failed',
           `${reason}; last check: ${probe.error}`,

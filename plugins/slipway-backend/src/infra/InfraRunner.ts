@@ -5,7 +5,7 @@ import { IacOutputs, IacTool } from '@slipway/plugin-slipway-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InfraJob, InfraStore } from '../database/InfraStore';
-import { SlipwayStore } from '../database/SlipwayStore';
+import { SlipwayStores } from '../database/SlipwayStores';
 import { HostRegistry } from '../hosts/HostRegistry';
 import { BackgroundJobs } from '../jobs/BackgroundJobs';
 import { InfraLog } from './InfraLog';
@@ -38,14 +38,14 @@ export class InfraRunner {
 
   constructor(
     private readonly infra: InfraStore,
-    private readonly apps: SlipwayStore,
+    private readonly store: SlipwayStores,
     private readonly hosts: HostRegistry,
     private readonly tool: IacTool,
     private readonly settings: InfraSettings,
     private readonly logger: LoggerService,
     lockTtlMs?: number,
   ) {
-    this.jobs = new BackgroundJobs(apps, lockTtlMs);
+    this.jobs = new BackgroundJobs(store.locks, lockTtlMs);
   }
 
   async provision(
@@ -94,7 +94,7 @@ export class InfraRunner {
     }
     if (host.state === 'destroyed')
       throw new ConflictError(`Host "${name}" is already destroyed`);
-    const liveApps = await this.apps.listApps({ host: name });
+    const liveApps = await this.store.apps.listApps({ host: name });
     if (liveApps.length && !opts.force) {
       throw new ConflictError(
         `Host "${name}" still runs ${liveApps.length} app(s): ${liveApps
@@ -152,7 +152,8 @@ export class InfraRunner {
   private async reconcileOnce(): Promise<void> {
     for (const job of await this.infra.listUnfinishedJobs()) {
       if (this.jobs.isRunning(job.id)) continue;
-      if (await this.apps.holdsLiveLock(hostLock(job.host), job.id)) continue;
+      if (await this.store.locks.holdsLiveLock(hostLock(job.host), job.id))
+        continue;
       const log = new InfraLog(this.infra, job.id);
       await log.write(
         'Reconciled after a backend restart: the IaC run was interrupted; run it again to converge (the state is kept)',
@@ -163,9 +164,9 @@ export class InfraRunner {
         'the backend restarted during this job',
       );
       await this.infra.setHostState(job.host, 'failed');
-      await this.apps.unlock(hostLock(job.host), job.id);
+      await this.store.locks.unlock(hostLock(job.host), job.id);
     }
-    await this.apps.releaseLapsedLocks('host:');
+    await this.store.locks.releaseLapsedLocks('host:');
   }
 
   private async start(
@@ -339,7 +340,7 @@ export class InfraRunner {
       : undefined;
     await this.tool.destroy({ workDir, onProgress, signal, variables });
     for (const app of appNames) {
-      await this.apps.markDestroyed(app);
+      await this.store.apps.markDestroyed(app);
       await log.write(`App ${app} went with the host`);
     }
     await this.infra.setHostState(job.host, 'destroyed');

@@ -1,4 +1,4 @@
-import { SlipwayStore } from '../database/SlipwayStore';
+import { LockStore } from '../database/LockStore';
 
 /**
  * What deploy and provisioning jobs share: a named lock held by the job's id from the request
@@ -14,7 +14,7 @@ export class BackgroundJobs {
   private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly locks: SlipwayStore,
+    private readonly locks: LockStore,
     private readonly lockTtlMs: number = DEFAULT_LOCK_TTL_MS,
   ) {}
 

@@ -1,6 +1,6 @@
 import { App, Deployment } from '@slipway/plugin-slipway-common';
 import { HostConnection } from '@slipway/plugin-slipway-node';
-import { SlipwayStore } from '../database/SlipwayStore';
+import { SlipwayStores } from '../database/SlipwayStores';
 import { HostRegistry } from '../hosts/HostRegistry';
 import { GitAuth } from './gitCredentials';
 import { JobLog } from './JobLog';
@@ -8,7 +8,7 @@ import { DeploySettings } from './settings';
 
 /** Everything a job step needs: one connection per job, reused by all its commands. */
 export type JobContext = {
-  store: SlipwayStore;
+  store: SlipwayStores;
   hosts: HostRegistry;
   settings: DeploySettings;
   deployment: Deployment;

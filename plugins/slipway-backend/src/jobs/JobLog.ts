@@ -1,4 +1,4 @@
-import { SlipwayStore } from '../database/SlipwayStore';
+import { DeploymentStore } from '../database/DeploymentStore';
 
 /**
  * A deployment's log. Lines go to the database as they happen; every known secret value is
@@ -9,7 +9,7 @@ export class JobLog {
   private pending: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: SlipwayStore,
+    private readonly deployments: DeploymentStore,
     private readonly deploymentId: string,
     secrets: string[] = [],
   ) {
@@ -44,7 +44,9 @@ export class JobLog {
   write(stream: 'system' | 'stdout' | 'stderr', line: string): Promise<void> {
     const redacted = this.redact(line);
     this.pending = this.pending
-      .then(() => this.store.appendLog(this.deploymentId, stream, redacted))
+      .then(() =>
+        this.deployments.appendLog(this.deploymentId, stream, redacted),
+      )
       .catch(() => undefined);
     return this.pending;
   }

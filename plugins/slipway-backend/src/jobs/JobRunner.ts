@@ -11,7 +11,7 @@ import {
   dockerStart,
   HostConnection,
 } from '@slipway/plugin-slipway-node';
-import { SlipwayStore } from '../database/SlipwayStore';
+import { SlipwayStores } from '../database/SlipwayStores';
 import { HostRegistry } from '../hosts/HostRegistry';
 import { probeHttp } from '../health/probe';
 import { runDeployJob } from './deployJob';
@@ -61,18 +61,18 @@ export class JobRunner {
   private readonly jobs: BackgroundJobs;
 
   constructor(
-    private readonly store: SlipwayStore,
+    private readonly store: SlipwayStores,
     private readonly hosts: HostRegistry,
     private readonly settings: DeploySettings,
     private readonly logger: LoggerService,
     private readonly gitCredentials?: GitCredentials,
   ) {
-    this.jobs = new BackgroundJobs(store, settings.lockTtlMs);
+    this.jobs = new BackgroundJobs(store.locks, settings.lockTtlMs);
   }
 
   /** The deployment id of the job that holds the app (in any replica), if one does. */
   async runningJobOf(appName: string): Promise<string | undefined> {
-    return this.store.lockHolder(appLock(appName));
+    return this.store.locks.lockHolder(appLock(appName));
   }
 
   async deploy(
@@ -80,7 +80,7 @@ export class JobRunner {
     initiator: string | null,
   ): Promise<Deployment> {
     this.hosts.requireForRequest(request.host);
-    const existing = await this.store.getApp(request.name);
+    const existing = await this.store.apps.getApp(request.name);
     if (existing && !existing.destroyedAt && existing.host !== request.host) {
       throw new ConflictError(
         `App "${request.name}" runs on host ${existing.host}; destroy it there before deploying it to ${request.host}`,
@@ -120,7 +120,7 @@ export class JobRunner {
     return this.start(request.name, 'deploy', async holder => {
       const { env, ...withoutEnv } = request;
       const envNames = redeploy?.envNames ?? Object.keys(env).sort();
-      const app = await this.store.upsertAppForDeploy({
+      const app = await this.store.apps.upsertAppForDeploy({
         name: request.name,
         host: request.host,
         repo: request.repo,
@@ -133,7 +133,7 @@ export class JobRunner {
         owner: request.owner,
         description: request.description,
       });
-      const deployment = await this.store.createDeployment({
+      const deployment = await this.store.deployments.createDeployment({
         id: holder,
         app: app.name,
         kind: 'deploy',
@@ -167,7 +167,7 @@ export class JobRunner {
     toDeploymentId?: string,
   ): Promise<Deployment> {
     const app = await this.liveApp(appName);
-    const history = await this.store.listDeployments(appName, 200);
+    const history = await this.store.deployments.listDeployments(appName, 200);
     const target = toDeploymentId
       ? history.find(d => d.id === toDeploymentId)
       : history.find(
@@ -190,7 +190,7 @@ export class JobRunner {
       );
     }
     return this.start(appName, 'rollback', async holder => ({
-      deployment: await this.store.createDeployment({
+      deployment: await this.store.deployments.createDeployment({
         id: holder,
         app: appName,
         kind: 'rollback',
@@ -245,7 +245,7 @@ export class JobRunner {
   }
 
   private async liveApp(name: string): Promise<App> {
-    const app = await this.store.requireApp(name);
+    const app = await this.store.apps.requireApp(name);
     if (app.destroyedAt)
       throw new ConflictError(
         `App "${name}" was destroyed; deploy it again first`,
@@ -260,7 +260,7 @@ export class JobRunner {
     work: (ctx: JobContext) => Promise<JobOutcome>,
   ): Promise<Deployment> {
     return this.start(appName, kind, async holder => ({
-      deployment: await this.store.createDeployment({
+      deployment: await this.store.deployments.createDeployment({
         id: holder,
         app: appName,
         kind,
@@ -287,7 +287,7 @@ export class JobRunner {
       // The lock holder is the running job's deployment id (its row may be a moment behind).
       conflict: async running => {
         const other = running
-          ? await this.store.getDeployment(running)
+          ? await this.store.deployments.getDeployment(running)
           : undefined;
         return new ConflictError(
           other
@@ -325,12 +325,15 @@ export class JobRunner {
     signal: AbortSignal,
     gitAuth?: GitAuth,
   ): Promise<void> {
-    const log = new JobLog(this.store, deployment.id, secrets);
+    const log = new JobLog(this.store.deployments, deployment.id, secrets);
     let conn: HostConnection | undefined;
     let outcome: JobOutcome;
-    let app = await this.store.requireApp(deployment.app);
+    let app = await this.store.apps.requireApp(deployment.app);
     try {
-      await this.store.setDeploymentStatus(deployment.id, 'in_progress');
+      await this.store.deployments.setDeploymentStatus(
+        deployment.id,
+        'in_progress',
+      );
       await log.step(
         `${deployment.kind} ${deployment.id} of ${app.name} started by ${
           deployment.initiator ?? 'unknown'
@@ -356,12 +359,12 @@ export class JobRunner {
         : { status: 'failed', diagnosis: message };
     }
     try {
-      app = await this.store.requireApp(deployment.app);
+      app = await this.store.apps.requireApp(deployment.app);
       // The outcome is recorded first: users wait for it, not for the cleanup after it.
       await this.finish(deployment, app, outcome, log);
       // The app is free for the next job as soon as the outcome is recorded; cleanup is
       // best-effort and tolerates a job that starts meanwhile.
-      await this.store.unlock(appLock(app.name), deployment.id);
+      await this.store.locks.unlock(appLock(app.name), deployment.id);
       if (outcome.status === 'succeeded' && outcome.afterwards) {
         await outcome
           .afterwards()
@@ -384,13 +387,16 @@ export class JobRunner {
     try {
       if (outcome.status === 'succeeded') {
         await log.step(`Succeeded: ${outcome.summary}`);
-        await this.store.setDeploymentStatus(deployment.id, 'succeeded');
+        await this.store.deployments.setDeploymentStatus(
+          deployment.id,
+          'succeeded',
+        );
         if (deployment.kind === 'destroy') {
-          await this.store.markDestroyed(app.name);
+          await this.store.apps.markDestroyed(app.name);
         } else {
           if (deployment.kind !== 'restart')
-            await this.store.setCurrentDeployment(app.name, deployment.id);
-          await this.store.transitionApp(
+            await this.store.apps.setCurrentDeployment(app.name, deployment.id);
+          await this.store.apps.transitionApp(
             app.name,
             'running',
             `${deployment.kind} ${deployment.id} healthy: ${outcome.summary}`,
@@ -399,7 +405,7 @@ export class JobRunner {
         }
       } else {
         await log.step(`${ENDINGS[outcome.status]}: ${outcome.diagnosis}`);
-        await this.store.setDeploymentStatus(
+        await this.store.deployments.setDeploymentStatus(
           deployment.id,
           outcome.status,
           outcome.diagnosis,
@@ -410,7 +416,7 @@ export class JobRunner {
           deployment.kind !== 'destroy' &&
           app.state !== 'failed'
         ) {
-          await this.store.transitionApp(
+          await this.store.apps.transitionApp(
             app.name,
             'failed',
             `${deployment.kind} ${deployment.id} ${outcome.status}: ${
@@ -445,15 +451,18 @@ export class JobRunner {
   }
 
   private async reconcileOnce(): Promise<void> {
-    for (const deployment of await this.store.listUnfinishedDeployments()) {
+    for (const deployment of await this.store.deployments.listUnfinishedDeployments()) {
       if (this.jobs.isRunning(deployment.id)) continue;
       // Another replica runs it while it keeps renewing the app's lock.
       if (
-        await this.store.holdsLiveLock(appLock(deployment.app), deployment.id)
+        await this.store.locks.holdsLiveLock(
+          appLock(deployment.app),
+          deployment.id,
+        )
       )
         continue;
-      const app = await this.store.requireApp(deployment.app);
-      const log = new JobLog(this.store, deployment.id);
+      const app = await this.store.apps.requireApp(deployment.app);
+      const log = new JobLog(this.store.deployments, deployment.id);
       let diagnosis = 'the backend restarted during this job';
       let succeeded = false;
       let conn: HostConnection | undefined;
@@ -506,7 +515,10 @@ export class JobRunner {
         }`,
       );
       if (deployment.status === 'queued')
-        await this.store.setDeploymentStatus(deployment.id, 'in_progress');
+        await this.store.deployments.setDeploymentStatus(
+          deployment.id,
+          'in_progress',
+        );
       await this.finish(
         deployment,
         app,
@@ -518,8 +530,8 @@ export class JobRunner {
           : { status: 'failed', diagnosis },
         log,
       );
-      await this.store.unlock(appLock(app.name), deployment.id);
+      await this.store.locks.unlock(appLock(app.name), deployment.id);
     }
-    await this.store.releaseLapsedLocks('app:');
+    await this.store.locks.releaseLapsedLocks('app:');
   }
 }

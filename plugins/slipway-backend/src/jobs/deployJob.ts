@@ -50,7 +50,9 @@ export async function runDeployJob(
           request.repo
         } to commit ${known}`,
       );
-      await ctx.store.updateDeployment(deployment.id, { commitSha: known });
+      await ctx.store.deployments.updateDeployment(deployment.id, {
+        commitSha: known,
+      });
       await log.step(`Cloning at commit ${known} on host ${app.host}`);
       const image = imageRef(app.name, deployment.id);
       const clone = gitClone({ repo: request.repo, dir, ref: request.ref });
@@ -80,7 +82,9 @@ export async function runDeployJob(
           ),
           onBuilt: async () => {
             cloneRemoved = true;
-            await ctx.store.updateDeployment(deployment.id, { image });
+            await ctx.store.deployments.updateDeployment(deployment.id, {
+              image,
+            });
           },
         },
       });
@@ -121,7 +125,9 @@ export async function runDeployJob(
     if (!commit)
       throw new Error(`git did not report a commit (got "${lines[0] ?? ''}")`);
     const running = parseAppContainers(cloned.stdout);
-    await ctx.store.updateDeployment(deployment.id, { commitSha: commit });
+    await ctx.store.deployments.updateDeployment(deployment.id, {
+      commitSha: commit,
+    });
     await log.step(`Checked out commit ${commit}`);
 
     const image = imageRef(app.name, deployment.id);
@@ -143,7 +149,9 @@ export async function runDeployJob(
         ),
         onBuilt: async () => {
           cloneRemoved = true;
-          await ctx.store.updateDeployment(deployment.id, { image });
+          await ctx.store.deployments.updateDeployment(deployment.id, {
+            image,
+          });
         },
       },
     });

@@ -21,7 +21,7 @@ describe('job lock leases', () => {
       const { store, runner } = fixture;
       const app = `lease-${uniqueSuffix()}`;
       try {
-        await store.upsertAppForDeploy({
+        await store.apps.upsertAppForDeploy({
           name: app,
           host: 'test',
           repo: 'http://127.0.0.1/x.git',
@@ -33,42 +33,44 @@ describe('job lock leases', () => {
           initiator: 'user:default/other-replica',
         });
         // What another replica's running job looks like in the database.
-        const deployment = await store.createDeployment({
+        const deployment = await store.deployments.createDeployment({
           app,
           kind: 'deploy',
           initiator: 'user:default/other-replica',
           request: {},
         });
-        expect(await store.tryLock(`app:${app}`, deployment.id, 60_000)).toBe(
-          true,
-        );
+        expect(
+          await store.locks.tryLock(`app:${app}`, deployment.id, 60_000),
+        ).toBe(true);
 
         await runner.reconcile();
-        expect((await store.requireDeployment(deployment.id)).status).toBe(
-          'queued',
-        );
-        expect(await store.lockHolder(`app:${app}`)).toBe(deployment.id);
+        expect(
+          (await store.deployments.requireDeployment(deployment.id)).status,
+        ).toBe('queued');
+        expect(await store.locks.lockHolder(`app:${app}`)).toBe(deployment.id);
 
         // Renewals extend the lease; the lock stays live.
-        await store.renewLocks([deployment.id], 60_000);
-        expect(await store.holdsLiveLock(`app:${app}`, deployment.id)).toBe(
-          true,
-        );
+        await store.locks.renewLocks([deployment.id], 60_000);
+        expect(
+          await store.locks.holdsLiveLock(`app:${app}`, deployment.id),
+        ).toBe(true);
 
         // The other replica died: no renewal, the lease lapses.
         await knex('slipway_locks')
           .where({ name: `app:${app}` })
           .update({ expires_at: new Date(Date.now() - 1000).toISOString() });
-        expect(await store.holdsLiveLock(`app:${app}`, deployment.id)).toBe(
-          false,
-        );
+        expect(
+          await store.locks.holdsLiveLock(`app:${app}`, deployment.id),
+        ).toBe(false);
         await runner.reconcile();
-        const settled = await store.requireDeployment(deployment.id);
+        const settled = await store.deployments.requireDeployment(
+          deployment.id,
+        );
         expect(settled.status).toBe('failed');
         expect(settled.diagnosis).toContain(
           'the backend restarted during this job',
         );
-        expect(await store.lockHolder(`app:${app}`)).toBeUndefined();
+        expect(await store.locks.lockHolder(`app:${app}`)).toBeUndefined();
       } finally {
         await fixture.cleanup([app]);
       }
@@ -78,7 +80,7 @@ describe('job lock leases', () => {
   it('renews the lease of a running job until it ends', async () => {
     const knex = await databases.init('SQLITE_3');
     const fixture = await createSlipwayFixture(knex);
-    const jobs = new BackgroundJobs(fixture.store, 600);
+    const jobs = new BackgroundJobs(fixture.store.locks, 600);
     const lock = `app:beat-${uniqueSuffix()}`;
     let finish = () => {};
     const running = new Promise<void>(resolve => {
@@ -100,12 +102,12 @@ describe('job lock leases', () => {
       const first = await expiry();
       // Longer than one TTL: only renewals keep the lock live.
       await new Promise(r => setTimeout(r, 1000));
-      expect(await fixture.store.holdsLiveLock(lock, job.id)).toBe(true);
+      expect(await fixture.store.locks.holdsLiveLock(lock, job.id)).toBe(true);
       expect(await expiry()).toBeGreaterThan(first);
 
       finish();
       await jobs.waitFor(job.id);
-      expect(await fixture.store.lockHolder(lock)).toBeUndefined();
+      expect(await fixture.store.locks.lockHolder(lock)).toBeUndefined();
     } finally {
       finish();
       await fixture.cleanup([]);

@@ -142,7 +142,9 @@ export async function swapAndGate(
   await log.step(
     `Started ${name} from ${opts.image} on port ${app.port} -> ${app.containerPort} (restart policy unless-stopped)`,
   );
-  await ctx.store.updateDeployment(deployment.id, { container: name });
+  await ctx.store.deployments.updateDeployment(deployment.id, {
+    container: name,
+  });
 
   const address = ctx.hosts.probeAddress(app.host);
   await log.step(

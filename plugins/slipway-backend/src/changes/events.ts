@@ -7,7 +7,7 @@ import {
   SlipwayEventOf,
 } from '@slipway/plugin-slipway-common';
 import { randomUUID } from 'node:crypto';
-import type { AppTransitionEvent, StoreChange } from '../database/SlipwayStore';
+import type { AppTransitionEvent, StoreChange } from './StoreChange';
 
 /**
  * The one place each kind of event is made. Pure functions of what was stored, so the outbox

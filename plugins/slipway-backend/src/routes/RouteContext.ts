@@ -1,0 +1,40 @@
+import {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InfraStore } from '../database/InfraStore';
+import { SlipwayStores } from '../database/SlipwayStores';
+import { SlipwayEventBus } from '../events/SlipwayEventBus';
+import { HostRegistry } from '../hosts/HostRegistry';
+import { InfraRunner } from '../infra/InfraRunner';
+import { JobRunner } from '../jobs/JobRunner';
+import { PolicyConfig } from '../policy/policy';
+import { Access } from '../service/access';
+
+export type RouterOptions = {
+  logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  store: SlipwayStores;
+  /** Whether the database answers, for `GET /health`. */
+  ping: () => Promise<{ ok: boolean; migration?: string; error?: string }>;
+  hosts: HostRegistry;
+  runner: JobRunner;
+  /** Platform rules checked before anything changes. */
+  policy: PolicyConfig;
+  infra: InfraStore;
+  infraRunner: InfraRunner;
+  /** How often a followed job log looks for new lines; default 250 ms. */
+  followPollMs?: number;
+  /** The live events `GET /events` streams. */
+  events: SlipwayEventBus;
+  /** How often an event stream sends a `: ping` comment; default 15 s. */
+  eventsPingMs?: number;
+};
+
+/** What every route file gets: the options, who may do what, and the follow interval. */
+export type RouteContext = RouterOptions & {
+  access: Access;
+  followPollMs: number;
+};

@@ -1,0 +1,47 @@
+import {
+  isFinalDeploymentStatus,
+  slipwayAppOperatePermission,
+  slipwayAppReadPermission,
+} from '@slipway/plugin-slipway-common';
+import Router from 'express-promise-router';
+import { followAsNdjson } from './ndjson';
+import { idParam, wantsStream } from './params';
+import { RouteContext } from './RouteContext';
+
+/** `/deployments/:id`: a deployment with its log (or followed live), and its cancel. */
+export function deploymentRoutes(ctx: RouteContext) {
+  const { access, runner } = ctx;
+  const deployments = ctx.store.deployments;
+  const router = Router();
+
+  router.get('/deployments/:id', async (req, res) => {
+    await access.require(req, slipwayAppReadPermission);
+    const id = idParam(req);
+    const deployment = await deployments.requireDeployment(id);
+    if (!wantsStream(req)) {
+      res.json({ deployment, log: await deployments.getLogs(id) });
+      return;
+    }
+    await followAsNdjson(req, res, {
+      type: 'deployment',
+      get: () => deployments.requireDeployment(id),
+      isFinal: d => isFinalDeploymentStatus(d.status),
+      logs: after => deployments.getLogs(id, after),
+      pollMs: ctx.followPollMs,
+    });
+  });
+
+  router.post('/deployments/:id/cancel', async (req, res) => {
+    await access.require(req, slipwayAppOperatePermission);
+    const id = idParam(req);
+    const deployment = await deployments.requireDeployment(id);
+    const cancelled = runner.cancel(id);
+    res.status(cancelled ? 202 : 409).json({
+      deployment,
+      message: cancelled
+        ? 'cancelling'
+        : `deployment ${id} is ${deployment.status} and not running in this backend`,
+    });
+  });
+  return router;
+}

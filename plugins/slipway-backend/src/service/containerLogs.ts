@@ -1,0 +1,33 @@
+import { App } from '@slipway/plugin-slipway-common';
+import { dockerLogsTail } from '@slipway/plugin-slipway-node';
+import { HostRegistry } from '../hosts/HostRegistry';
+import { listAppContainers } from '../jobs/hostState';
+
+/**
+ * The last `tail` lines of the app's container: the one of its current deployment, else any
+ * running one. No container gives no lines rather than an error.
+ */
+export async function readContainerLogs(
+  hosts: HostRegistry,
+  app: App,
+  tail: number,
+): Promise<{ container: string | null; lines: string[] }> {
+  const conn = await hosts.connect(app.host);
+  try {
+    const containers = await listAppContainers(conn, app.name);
+    const current =
+      containers.find(c => c.deployment === app.currentDeploymentId) ??
+      containers.find(c => c.running);
+    if (!current) return { container: null, lines: [] };
+    const out = await conn.exec(dockerLogsTail(current.id, tail), {
+      allowFailure: true,
+    });
+    const lines = `${out.stdout}${out.stderr}`
+      .split('\n')
+      .filter(Boolean)
+      .slice(-tail);
+    return { container: current.name, lines };
+  } finally {
+    await conn.close();
+  }
+}
