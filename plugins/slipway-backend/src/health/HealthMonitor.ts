@@ -7,7 +7,7 @@ import {
   describeExit,
   listAppContainers,
   inspectContainerState,
-} from '../jobs/hostState';
+} from '../hosts/containers';
 import { DeploySettings } from '../jobs/settings';
 import { probeHttp } from './probe';
 

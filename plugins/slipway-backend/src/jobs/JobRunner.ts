@@ -15,7 +15,7 @@ import { SlipwayStores } from '../database/SlipwayStores';
 import { HostRegistry } from '../hosts/HostRegistry';
 import { probeHttp } from '../health/probe';
 import { runDeployJob } from './deployJob';
-import { listAppContainers } from './hostState';
+import { listAppContainers } from '../hosts/containers';
 import { JobContext, JobOutcome } from './JobContext';
 import { GitAuth, GitCredentials } from './gitCredentials';
 import { BackgroundJobs } from './BackgroundJobs';

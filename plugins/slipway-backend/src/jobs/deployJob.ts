@@ -11,7 +11,7 @@ import {
   withGitAuthFromStdin,
 } from '@slipway/plugin-slipway-node';
 import path from 'node:path';
-import { parseAppContainers } from './hostState';
+import { parseAppContainers } from '../hosts/containers';
 import { imageRef, JobContext, JobOutcome, shortId } from './JobContext';
 import { stepFailure } from './stepError';
 import { swapAndGate } from './swap';

@@ -1,5 +1,5 @@
 import { probeHttp, ProbeResult, ProbeTarget } from '../health/probe';
-import { ContainerState, describeExit } from './hostState';
+import { ContainerState, describeExit } from '../hosts/containers';
 import { DeploySettings } from './settings';
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

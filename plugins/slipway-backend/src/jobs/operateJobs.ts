@@ -5,15 +5,14 @@ import {
   dockerRemoveImages,
   dockerRestart,
 } from '@slipway/plugin-slipway-node';
-import { imageExists } from './imageExists';
+import { imageExists, listAppImages } from '../hosts/images';
 import { JobContext, JobOutcome } from './JobContext';
 import { waitUntilHealthy } from './healthGate';
 import {
   inspectContainerState,
   listAppContainers,
-  listAppImages,
   readContainerEnv,
-} from './hostState';
+} from '../hosts/containers';
 import { swapAndGate } from './swap';
 import { runDeployJob } from './deployJob';
 

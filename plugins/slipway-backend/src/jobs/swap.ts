@@ -14,9 +14,8 @@ import {
   AppContainer,
   inspectContainerState,
   listAppContainers,
-  listAppImages,
-} from './hostState';
-import { imageExists } from './imageExists';
+} from '../hosts/containers';
+import { imageExists, listAppImages } from '../hosts/images';
 import { stepFailure } from './stepError';
 import { waitUntilHealthy } from './healthGate';
 import { containerName, JobContext, JobOutcome } from './JobContext';

@@ -1,7 +1,7 @@
 import { App } from '@slipway/plugin-slipway-common';
 import { dockerLogsTail } from '@slipway/plugin-slipway-node';
 import { HostRegistry } from '../hosts/HostRegistry';
-import { listAppContainers } from '../jobs/hostState';
+import { listAppContainers } from '../hosts/containers';
 
 /**
  * The last `tail` lines of the app's container: the one of its current deployment, else any

@@ -1,5 +1,4 @@
 import {
-  dockerImagesByApp,
   dockerInspectEnv,
   dockerInspectState,
   dockerPsByApp,
@@ -34,7 +33,8 @@ function parseLabels(text: string): Record<string, string> {
   return labels;
 }
 
-function jsonLines<T>(text: string): T[] {
+/** The JSON objects among `--format '{{json .}}'` output lines (other lines are ignored). */
+export function jsonLines<T>(text: string): T[] {
   return text
     .split('\n')
     .filter(line => line.trim().startsWith('{'))
@@ -110,26 +110,6 @@ export async function readContainerEnv(
     if (names.includes(name)) env[name] = entry.slice(eq + 1);
   }
   return env;
-}
-
-export type AppImage = { id: string; ref: string; createdAt: string };
-
-/** The app's images, newest first. */
-export async function listAppImages(
-  conn: HostConnection,
-  app: string,
-): Promise<AppImage[]> {
-  const { stdout } = await conn.exec(dockerImagesByApp(app));
-  return jsonLines<{
-    ID: string;
-    Repository: string;
-    Tag: string;
-    CreatedAt: string;
-  }>(stdout).map(i => ({
-    id: i.ID,
-    ref: `${i.Repository}:${i.Tag}`,
-    createdAt: i.CreatedAt,
-  }));
 }
 
 export function describeExit(state: ContainerState): string {
