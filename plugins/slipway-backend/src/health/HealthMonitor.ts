@@ -8,7 +8,7 @@ import {
   listAppContainers,
   inspectContainerState,
 } from '../hosts/containers';
-import { DeploySettings } from '../jobs/settings';
+import { HealthMonitorSettings } from './settings';
 import { probeHttp } from './probe';
 
 /** Runs `fn` over `items` with at most `limit` at a time. */
@@ -40,7 +40,7 @@ export class HealthMonitor {
   constructor(
     private readonly store: SlipwayStores,
     private readonly hosts: HostRegistry,
-    private readonly settings: DeploySettings['monitor'],
+    private readonly settings: HealthMonitorSettings,
     private readonly logger: LoggerService,
   ) {}
 

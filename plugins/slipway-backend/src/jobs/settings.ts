@@ -1,4 +1,8 @@
 import { Config } from '@backstage/config';
+import {
+  HealthMonitorSettings,
+  readHealthMonitorSettings,
+} from '../health/settings';
 
 /**
  * Deploy and health defaults. The health gate probes right after the swap and then with a
@@ -26,18 +30,11 @@ export type DeploySettings = {
   /** Lease of a job's lock: how long before another replica may settle a dead backend's job. */
   lockTtlMs: number;
   buildTimeoutMs: number;
-  monitor: {
-    intervalSeconds: number;
-    probeTimeoutMs: number;
-    failureThreshold: number;
-    concurrency: number;
-    retentionHours: number;
-  };
+  monitor: HealthMonitorSettings;
 };
 
 export function readDeploySettings(config: Config): DeploySettings {
   const c = config.getOptionalConfig('slipway.deploy');
-  const m = config.getOptionalConfig('slipway.health');
   return {
     healthGate: {
       initialIntervalMs:
@@ -55,12 +52,6 @@ export function readDeploySettings(config: Config): DeploySettings {
       (c?.getOptionalNumber('commandTimeoutSeconds') ?? 120) * 1000,
     buildTimeoutMs:
       (c?.getOptionalNumber('buildTimeoutSeconds') ?? 1200) * 1000,
-    monitor: {
-      intervalSeconds: m?.getOptionalNumber('intervalSeconds') ?? 10,
-      probeTimeoutMs: m?.getOptionalNumber('probeTimeoutMs') ?? 5000,
-      failureThreshold: m?.getOptionalNumber('failureThreshold') ?? 3,
-      concurrency: m?.getOptionalNumber('concurrency') ?? 8,
-      retentionHours: m?.getOptionalNumber('retentionHours') ?? 24 * 7,
-    },
+    monitor: readHealthMonitorSettings(config),
   };
 }
