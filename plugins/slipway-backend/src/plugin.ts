@@ -8,7 +8,8 @@ import { createRouter } from './routes';
 import { createSlipwayServices } from './services';
 
 /**
- * The Slipway backend plugin: its API lives under /api/slipway.
+ * The Slipway backend plugin: its API lives under /api/slipway. This file only wires: the
+ * parts come from createSlipwayServices, and each long-running one schedules itself.
  *
  * @public
  */
@@ -28,54 +29,24 @@ export const slipwayPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         notifications: notificationService,
       },
-      async init({
-        logger,
-        config,
-        database,
-        httpAuth,
-        httpRouter,
-        permissions,
-        permissionsRegistry,
-        scheduler,
-        lifecycle,
-        notifications,
-      }) {
-        const knex = await database.getClient();
-        const {
-          configured,
-          settings,
-          policy,
-          store,
-          ping,
-          infra,
-          events,
-          pipeline,
-          hosts,
-          runner,
-          infraRunner,
-          monitor,
-        } = await createSlipwayServices({
-          config,
-          knex,
+      async init(deps) {
+        const { logger, httpRouter, lifecycle, scheduler } = deps;
+        const services = await createSlipwayServices({
+          config: deps.config,
+          knex: await deps.database.getClient(),
           logger,
-          skipMigrations: database.migrations?.skip,
-          notifications,
+          skipMigrations: deps.database.migrations?.skip,
+          notifications: deps.notifications,
         });
-        permissionsRegistry.addPermissions(slipwayPermissions);
+        const { runner, infraRunner, events, pipeline } = services;
+        deps.permissionsRegistry.addPermissions(slipwayPermissions);
 
         httpRouter.use(
           await createRouter({
+            ...services,
             logger,
-            httpAuth,
-            permissions,
-            store,
-            ping,
-            hosts,
-            runner,
-            policy,
-            infra,
-            infraRunner,
-            events,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -98,23 +69,17 @@ export const slipwayPlugin = createBackendPlugin({
           await pipeline.stop();
         });
 
-        await scheduler.scheduleTask({
-          id: 'slipway-health-monitor',
-          // One runner across all backend replicas.
-          scope: 'global',
-          frequency: { seconds: settings.monitor.intervalSeconds },
-          timeout: {
-            seconds: Math.max(60, settings.monitor.intervalSeconds * 3),
-          },
-          fn: () => monitor.checkAll(),
-        });
-
+        await services.monitor.schedule(scheduler);
+        await services.healthCleaner.schedule(scheduler);
+        await pipeline.schedule(scheduler);
         // Jobs whose backend died (lapsed lock lease) are settled by whichever replica runs
         // this, not only by the one that restarts: a replica may never come back.
         await scheduler.scheduleTask({
           id: 'slipway-reconcile',
           scope: 'global',
-          frequency: { seconds: Math.max(5, settings.lockTtlMs / 2000) },
+          frequency: {
+            seconds: Math.max(5, services.settings.lockTtlMs / 2000),
+          },
           timeout: { minutes: 5 },
           fn: async () => {
             await runner.reconcile();
@@ -122,29 +87,8 @@ export const slipwayPlugin = createBackendPlugin({
           },
         });
 
-        if (pipeline.mode === 'nats') {
-          // Every replica: renews the relay lease while it holds it, takes it over when it
-          // lapses, and catches up on rows whose wake-up was lost. Pokes after each commit
-          // give the latency; this gives the guarantee.
-          await scheduler.scheduleTask({
-            id: 'slipway-events-relay',
-            scope: 'local',
-            frequency: { seconds: 3 },
-            timeout: { seconds: 30 },
-            fn: () => pipeline.tick(),
-          });
-        }
-        await scheduler.scheduleTask({
-          id: 'slipway-events-prune',
-          scope: 'global',
-          frequency: { minutes: 15 },
-          timeout: { minutes: 5 },
-          initialDelay: { minutes: 1 },
-          fn: () => pipeline.prune(),
-        });
-
         logger.info(
-          `Slipway ready with hosts: ${configured
+          `Slipway ready with hosts: ${services.configured
             .map(h => `${h.name} (${h.type})`)
             .join(', ')}`,
         );

@@ -1,5 +1,6 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { SlipwayEvent } from '@slipway/plugin-slipway-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -9,10 +10,11 @@ import { appStateEvent } from '../changes/events';
 import { JetStreamTransport } from './JetStreamTransport';
 import { Lease } from './Lease';
 import { Outbox } from './Outbox';
-import { OutboxRelay, RELAY_LEASE } from './OutboxRelay';
+import { OutboxRelay, OutboxTransport, RELAY_LEASE } from './OutboxRelay';
 import { publishStoreEvents } from './publishStoreEvents';
 import { EventSettings } from './settings';
 import { InProcessEventBus } from './SlipwayEventBus';
+import type { SlipwayInstrumentation } from '../instrumentation';
 
 export const RELAY_LEASE_TTL_MS = 15_000;
 
@@ -49,6 +51,8 @@ export class EventPipeline {
       /** This replica's name in the relay lease; default host, pid and a random suffix. */
       holder?: string;
       leaseTtlMs?: number;
+      /** Told of each event JetStream acknowledged (instrumentation); default none. */
+      onEventPublished?: SlipwayInstrumentation['onEventPublished'];
     },
   ) {
     const { settings, knex, logger, bus, notifications } = options;
@@ -77,7 +81,9 @@ export class EventPipeline {
           `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
         options.leaseTtlMs ?? RELAY_LEASE_TTL_MS,
       ),
-      transport,
+      transport: options.onEventPublished
+        ? withPublishedHook(transport, options.onEventPublished)
+        : transport,
       logger,
       onPublished: notifier ? events => notifier.notify(events) : undefined,
       wakeLeader: () => transport.wakeLeader(),
@@ -123,6 +129,32 @@ export class EventPipeline {
     this.relay!.poke();
   }
 
+  /**
+   * Schedules the pipeline's periodic work. With NATS, every replica runs the relay's
+   * catch-up: it renews the relay lease while it holds it, takes it over when it lapses, and
+   * relays rows whose wake-up was lost (pokes after each commit give the latency; this gives
+   * the guarantee). One replica prunes what was sent.
+   */
+  async schedule(scheduler: SchedulerService): Promise<void> {
+    if (this.mode === 'nats') {
+      await scheduler.scheduleTask({
+        id: 'slipway-events-relay',
+        scope: 'local',
+        frequency: { seconds: 3 },
+        timeout: { seconds: 30 },
+        fn: () => this.tick(),
+      });
+    }
+    await scheduler.scheduleTask({
+      id: 'slipway-events-prune',
+      scope: 'global',
+      frequency: { minutes: 15 },
+      timeout: { minutes: 5 },
+      initialDelay: { minutes: 1 },
+      fn: () => this.prune(),
+    });
+  }
+
   /** The periodic catch-up: lease renewal and relaying what waits (the scheduler's task). */
   async tick(): Promise<void> {
     await this.relay?.tick();
@@ -145,4 +177,18 @@ export class EventPipeline {
     await this.transport?.close();
     await this.notifier?.flush();
   }
+}
+
+/** The transport, telling `onEventPublished` of each row JetStream acknowledged. */
+function withPublishedHook(
+  transport: OutboxTransport,
+  onEventPublished: (event: SlipwayEvent) => void,
+): OutboxTransport {
+  return {
+    async publish(row) {
+      const ack = await transport.publish(row);
+      onEventPublished(JSON.parse(row.payload));
+      return ack;
+    },
+  };
 }

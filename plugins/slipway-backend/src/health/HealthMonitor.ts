@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { App } from '@slipway/plugin-slipway-common';
 import { HostConnection } from '@slipway/plugin-slipway-node';
 import { SlipwayStores } from '../database/SlipwayStores';
@@ -44,6 +44,17 @@ export class HealthMonitor {
     private readonly logger: LoggerService,
   ) {}
 
+  /** One round every `intervalSeconds`, by one replica at a time. */
+  async schedule(scheduler: SchedulerService): Promise<void> {
+    await scheduler.scheduleTask({
+      id: 'slipway-health-monitor',
+      scope: 'global',
+      frequency: { seconds: this.settings.intervalSeconds },
+      timeout: { seconds: Math.max(60, this.settings.intervalSeconds * 3) },
+      fn: () => this.checkAll(),
+    });
+  }
+
   async checkAll(): Promise<void> {
     const apps = (await this.store.apps.listApps()).filter(
       a => a.currentDeploymentId,
@@ -65,9 +76,6 @@ export class HealthMonitor {
           );
         }
       });
-      await this.store.health.pruneHealthSamples(
-        new Date(Date.now() - this.settings.retentionHours * 3600_000),
-      );
     } finally {
       for (const pending of connections.values()) {
         await pending.then(c => c.close()).catch(() => undefined);
