@@ -1,6 +1,7 @@
 /**
  * Real parts for Slipway's tests: a Docker Engine, an sshd on loopback with throwaway keys,
- * and the examples' base image built from Debian's busybox-static.
+ * and the examples' base image built from Debian's busybox-static. Also the test support the
+ * packages share: the corpus of hostile strings and the scripted Terraform stand-in.
  *
  * @packageDocumentation
  */
@@ -26,3 +27,10 @@ export { startGitServer, createTestRepo } from './gitServer';
 export { startNatsServer } from './natsServer';
 export type { NatsServer } from './natsServer';
 export type { GitServer, TestRepo } from './gitServer';
+export { HOSTILE_STRINGS } from './hostileStrings';
+export {
+  TERRAFORM_STANDIN_LOG_ENV,
+  TERRAFORM_STANDIN_PATH,
+  TERRAFORM_STANDIN_SCENARIO_ENV,
+  installTerraformStandIn,
+} from './terraformStandIn';

@@ -28,6 +28,9 @@ import { evaluateDeployPolicy } from './policy/policy';
  * names the field and the rule, and nothing at all may reach the Docker host: no SSH session,
  * no database row, no container or image, no file left by a command.
  *
+ * Every case passes, the `HOLE` ones included: values this file found the rules accepting,
+ * which they now refuse. They stay as regression cases.
+ *
  * The host is a private sshd (the harness's own `startSshd`), not the shared harness sshd: other
  * test files open sessions on that one while this file runs, so only a private log can show
  * that this file opened none.
@@ -71,8 +74,8 @@ function hole(field: 'repo', value: string): HostileCase {
 }
 
 /**
- * Values the rules accept today but should refuse. They are sent like every other case, so
- * this file fails until the rules are fixed.
+ * Values the rules used to accept (each comment says how) and now refuse. They are sent like
+ * every other case, so a rule that lets one through again fails this file.
  */
 const HOLES: HostileCase[] = [
   // HOLE: repo: the URL parser reads '\' as '/', so the rule and the allow-list see host

@@ -1,6 +1,8 @@
 /**
  * Node.js building blocks of Slipway: remote commands as data (pure builders and the one
- * quoting function), and later the host connections and IaC runners.
+ * quoting function), host connections (SSH and local) and the IaC runner (`TerraformRunner`
+ * behind the `IacTool` interface). Test support is not exported here: it lives in
+ * `@slipway/test-harness`.
  *
  * @packageDocumentation
  */

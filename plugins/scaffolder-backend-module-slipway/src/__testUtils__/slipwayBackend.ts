@@ -5,11 +5,12 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import slipwayPlugin from '@slipway/plugin-slipway-backend';
 import {
+  getHarness,
   installTerraformStandIn,
+  removeLabelled,
   TERRAFORM_STANDIN_LOG_ENV,
   TERRAFORM_STANDIN_SCENARIO_ENV,
-} from '@slipway/plugin-slipway-node';
-import { getHarness, removeLabelled } from '@slipway/test-harness';
+} from '@slipway/test-harness';
 import { JsonObject, JsonValue } from '@backstage/types';
 import fs from 'node:fs';
 import { AddressInfo } from 'node:net';

@@ -1,5 +1,5 @@
-// The shared corpus of shell-breaking strings is test-only, so the package does not export it.
-import { HOSTILE_STRINGS } from '@slipway/plugin-slipway-node';
+// The shared corpus of shell-breaking strings is test support, so it lives in the test harness.
+import { HOSTILE_STRINGS } from '@slipway/test-harness';
 
 /**
  * A corpus of deploy requests that must all be refused with a 400 before anything runs.

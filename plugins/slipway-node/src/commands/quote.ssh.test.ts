@@ -1,6 +1,10 @@
-import { getHarness, run, sshArgs } from '@slipway/test-harness';
+import {
+  getHarness,
+  HOSTILE_STRINGS,
+  run,
+  sshArgs,
+} from '@slipway/test-harness';
 import { toShell } from './quote';
-import { HOSTILE_STRINGS } from './hostileStrings';
 
 // The same proof as quote.test.ts, through a real sshd and the login shell on the other side:
 // OpenSSH joins its arguments into one string for the remote shell, as Slipway's connection will.

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { HOSTILE_STRINGS } from '@slipway/test-harness';
 import { andThen, inOneSession, quoteArg, toShell } from './quote';
-import { HOSTILE_STRINGS } from './hostileStrings';
 
 /** What a real POSIX shell makes of a quoted command line: its argv, NUL-separated. */
 function argvSeenBySh(line: string): string[] {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { run, waitFor } from '@slipway/test-harness';
-import { HOSTILE_STRINGS } from '../commands/hostileStrings';
+import { HOSTILE_STRINGS, run, waitFor } from '@slipway/test-harness';
 import { LocalConnection } from './LocalConnection';
 import { connectToHost } from './connect';
 import {

@@ -2,8 +2,13 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, getHarness, run, waitFor } from '@slipway/test-harness';
-import { HOSTILE_STRINGS } from '../commands/hostileStrings';
+import {
+  freePort,
+  getHarness,
+  HOSTILE_STRINGS,
+  run,
+  waitFor,
+} from '@slipway/test-harness';
 import { SshConnection } from './SshConnection';
 import { SshHostConfig } from './types';
 import {

@@ -1,7 +1,12 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HOSTILE_STRINGS } from '../commands/hostileStrings';
+import {
+  HOSTILE_STRINGS,
+  installTerraformStandIn,
+  TERRAFORM_STANDIN_LOG_ENV,
+  TERRAFORM_STANDIN_SCENARIO_ENV,
+} from '@slipway/test-harness';
 import {
   IacCancelledError,
   IacCommandError,
@@ -9,11 +14,6 @@ import {
   IacWorkDirError,
 } from './errors';
 import { MASK } from './mask';
-import {
-  installTerraformStandIn,
-  TERRAFORM_STANDIN_LOG_ENV,
-  TERRAFORM_STANDIN_SCENARIO_ENV,
-} from './standIn';
 import { TerraformRunner } from './TerraformRunner';
 
 /** What the stand-in appends to its log: one record per invocation, signal and exit. */

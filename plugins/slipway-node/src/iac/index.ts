@@ -78,9 +78,3 @@ export type {
   TfVersionMessage,
 } from './jsonStream';
 export { MASK, Masker } from './mask';
-export {
-  TERRAFORM_STANDIN_LOG_ENV,
-  TERRAFORM_STANDIN_PATH,
-  TERRAFORM_STANDIN_SCENARIO_ENV,
-  installTerraformStandIn,
-} from './standIn';

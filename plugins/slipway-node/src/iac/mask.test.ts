@@ -1,4 +1,4 @@
-import { HOSTILE_STRINGS } from '../commands/hostileStrings';
+import { HOSTILE_STRINGS } from '@slipway/test-harness';
 import { MASK, Masker } from './mask';
 
 describe('Masker', () => {

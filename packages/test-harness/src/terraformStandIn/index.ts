@@ -1,15 +1,14 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 /**
  * The scripted stand-in for `terraform`/`tofu` (a Node.js script), for tests where the real
- * tool is not installed. Its scenario format is described at the top of the script. It lives
- * in the package's sources (tests run from them); builds do not ship it.
+ * tool is not installed. Its scenario format is described at the top of the script, which
+ * sits next to this file. Resolved through the package's own name, as the Jest config names
+ * the harness's global setup, so the path holds wherever the importing test runs from.
  */
-export const TERRAFORM_STANDIN_PATH = resolvePackagePath(
-  '@slipway/plugin-slipway-node',
-  'src/iac/standIn/terraform-standin.js',
+export const TERRAFORM_STANDIN_PATH = require.resolve(
+  '@slipway/test-harness/src/terraformStandIn/terraform-standin.js',
 );
 
 /** Env var holding the stand-in's scenario: JSON text, or the path of a JSON file. */
