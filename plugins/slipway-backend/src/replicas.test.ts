@@ -22,8 +22,9 @@ import { listen, SseClient, stop } from './__testUtils__/sseClient';
 
 /**
  * Two backend replicas on one database and one NATS, each with its router on its own port: a
- * browser connected to one sees what happens through the other. No jobs run here, so neither
- * replica's start reconciles the other's work (job locks have no heartbeat yet).
+ * browser connected to one sees what happens through the other. That a replica's reconcile
+ * leaves the other's running jobs alone (their lock leases are renewed) is tested in
+ * lockLeases.test.ts.
  */
 jest.setTimeout(120_000);
 

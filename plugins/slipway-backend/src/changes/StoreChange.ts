@@ -7,7 +7,7 @@ import {
 } from '@slipway/plugin-slipway-common';
 import { Knex } from 'knex';
 
-/** A stored app state change, as later handed to the events outbox. */
+/** A stored app state change with the app's name: what an `app.state` event is made of. */
 export type AppTransitionEvent = AppTransition & { app: string };
 
 /**

@@ -23,8 +23,9 @@ export type SubscribeOptions = {
 
 /**
  * Where Slipway's live events meet their consumers. Writers publish; the SSE route subscribes.
- * Subscribers do not know how events arrive (straight from the store today, through an outbox
- * and NATS JetStream later), so that change touches the publishing side only.
+ * Subscribers do not know how events arrive (straight from the stores' committed changes, or
+ * from the JetStream stream when `slipway.nats.servers` is set), so the transport is the
+ * publishing side's business only.
  */
 export interface SlipwayEventBus {
   /** Never throws and never waits for subscribers. */

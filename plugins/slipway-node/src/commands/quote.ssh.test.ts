@@ -7,7 +7,7 @@ import {
 import { toShell } from './quote';
 
 // The same proof as quote.test.ts, through a real sshd and the login shell on the other side:
-// OpenSSH joins its arguments into one string for the remote shell, as Slipway's connection will.
+// OpenSSH joins its arguments into one string for the remote shell, as SshConnection sends one.
 describe('quoting over SSH', () => {
   it('every hostile string arrives on the host as one unchanged argument', async () => {
     const harness = getHarness();
