@@ -16,7 +16,7 @@ import type { AppTransitionEvent, StoreChange } from './StoreChange';
 
 function envelope() {
   // A UUID rather than a per-process sequence: ids stay unique across replicas and restarts,
-  // which JetStream's deduplication window will rely on.
+  // which JetStream's deduplication relies on (the event id is the message's Nats-Msg-Id).
   return { v: 1 as const, id: randomUUID() };
 }
 
