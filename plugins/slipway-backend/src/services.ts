@@ -15,9 +15,9 @@ import { readConfiguredHosts, toPublicHost } from './hosts/configuredHosts';
 import { HostRegistry } from './hosts/HostRegistry';
 import { InfraRunner } from './infra/InfraRunner';
 import { readInfraSettings } from './infra/settings';
-import { GitCredentials } from './jobs/gitCredentials';
-import { JobRunner } from './jobs/JobRunner';
-import { readDeploySettings } from './jobs/settings';
+import { JobRunner } from './appJobs/JobRunner';
+import { GitCredentials } from './deploy/gitCredentials';
+import { readDeploySettings } from './deploy/settings';
 import { readPolicyConfig } from './policy/policy';
 
 /**

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { IacTool } from '@slipway/plugin-slipway-node';
 import { SlipwayStores } from '../database/SlipwayStores';
-import { JobRunner } from '../jobs/JobRunner';
+import { JobRunner } from '../appJobs/JobRunner';
 import { createSlipwayServices } from '../services';
 import { createRouter } from '../routes';
 

@@ -8,7 +8,7 @@ import { SlipwayStores } from '../database/SlipwayStores';
 import { SlipwayEventBus } from '../events/SlipwayEventBus';
 import { HostRegistry } from '../hosts/HostRegistry';
 import { InfraRunner } from '../infra/InfraRunner';
-import { JobRunner } from '../jobs/JobRunner';
+import { JobRunner } from '../appJobs/JobRunner';
 import { PolicyConfig } from '../policy/policy';
 import { Access } from '../service/access';
 

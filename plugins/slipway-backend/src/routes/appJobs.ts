@@ -11,7 +11,7 @@ import {
 } from '@slipway/plugin-slipway-common';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
-import { redeployRequest } from '../jobs/JobRunner';
+import { redeployRequest } from '../appJobs/JobRunner';
 import { evaluateDeployPolicy, policyErrorBody } from '../policy/policy';
 import { initiatorOf } from '../service/access';
 import { dryRunDeploy } from '../service/dryRunDeploy';

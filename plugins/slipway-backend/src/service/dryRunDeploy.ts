@@ -4,7 +4,7 @@ import { InfraStore } from '../database/InfraStore';
 import { SlipwayStores } from '../database/SlipwayStores';
 import { appUrlOn } from '../hosts/configuredHosts';
 import { HostRegistry } from '../hosts/HostRegistry';
-import { JobRunner } from '../jobs/JobRunner';
+import { JobRunner } from '../appJobs/JobRunner';
 
 /**
  * What a deploy would do, without doing it: the checks that need no host (the host is known,

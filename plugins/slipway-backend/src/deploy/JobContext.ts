@@ -2,8 +2,8 @@ import { App, Deployment } from '@slipway/plugin-slipway-common';
 import { HostConnection } from '@slipway/plugin-slipway-node';
 import { SlipwayStores } from '../database/SlipwayStores';
 import { HostRegistry } from '../hosts/HostRegistry';
+import { JobLog } from '../jobs/JobLog';
 import { GitAuth } from './gitCredentials';
-import { JobLog } from './JobLog';
 import { DeploySettings } from './settings';
 
 /** Everything a job step needs: one connection per job, reused by all its commands. */
@@ -34,6 +34,9 @@ export type JobOutcome =
       /** True when no version of the app is left serving (the app is then `failed`). */
       nothingServing?: boolean;
     };
+
+/** What a job does on its host once connected: a deploy, a restart, a destroy... */
+export type JobWork = (ctx: JobContext) => Promise<JobOutcome>;
 
 export function shortId(id: string): string {
   return id.replace(/-/g, '').slice(0, 12);
