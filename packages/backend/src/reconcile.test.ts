@@ -125,11 +125,11 @@ describe('a backend restart during a deploy', () => {
     );
     expect(settled.deployment.status).toBe('failed');
     expect(settled.deployment.diagnosis).toContain(
-      'the backend restarted during this job',
+      "the job's backend stopped renewing its lock (it died or restarted); this replica settled the job",
     );
     expect(
       settled.log.map((l: { line: string }) => l.line).join('\n'),
-    ).toContain('Reconciled after a backend restart');
+    ).toContain("Reconciled: the job's backend stopped renewing its lock");
 
     // Nothing of the interrupted deploy runs, and the app says so.
     const containers = (

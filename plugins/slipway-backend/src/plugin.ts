@@ -51,16 +51,6 @@ export const slipwayPlugin = createBackendPlugin({
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
-        lifecycle.addStartupHook(async () => {
-          // Not awaited by requests: an unreachable host must not delay the backend's start.
-          runner
-            .reconcile()
-            .catch(error =>
-              logger.error(
-                `Reconciling unfinished deployments failed: ${error}`,
-              ),
-            );
-        });
         lifecycle.addShutdownHook(async () => {
           // Open event streams would otherwise keep the HTTP server from closing.
           events.close();
@@ -72,20 +62,7 @@ export const slipwayPlugin = createBackendPlugin({
         await services.monitor.schedule(scheduler);
         await services.healthCleaner.schedule(scheduler);
         await pipeline.schedule(scheduler);
-        // Jobs whose backend died (lapsed lock lease) are settled by whichever replica runs
-        // this, not only by the one that restarts: a replica may never come back.
-        await scheduler.scheduleTask({
-          id: 'slipway-reconcile',
-          scope: 'global',
-          frequency: {
-            seconds: Math.max(5, services.settings.lockTtlMs / 2000),
-          },
-          timeout: { minutes: 5 },
-          fn: async () => {
-            await runner.reconcile();
-            await infraRunner.reconcile();
-          },
-        });
+        await services.reconciler.schedule(scheduler, lifecycle);
 
         logger.info(
           `Slipway ready with hosts: ${services.configured

@@ -5,19 +5,25 @@ import { IacTool, TerraformRunner } from '@slipway/plugin-slipway-node';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from './database/migrations';
 import { InfraStore } from './database/InfraStore';
-import { createSlipwayStores, pingDatabase } from './database/SlipwayStores';
+import {
+  createSlipwayStores,
+  pingDatabase,
+  SlipwayStores,
+} from './database/SlipwayStores';
 import { EventPipeline } from './events/EventPipeline';
 import { PublishingInfraStore } from './events/PublishingInfraStore';
 import { readEventSettings } from './events/settings';
 import { InProcessEventBus } from './events/SlipwayEventBus';
 import { HealthMonitor } from './health/HealthMonitor';
+import { readHealthMonitorSettings } from './health/settings';
 import { readConfiguredHosts, toPublicHost } from './hosts/configuredHosts';
 import { HostRegistry } from './hosts/HostRegistry';
 import { InfraRunner } from './infra/InfraRunner';
 import { readInfraSettings } from './infra/settings';
 import { JobRunner } from './appJobs/JobRunner';
 import { GitCredentials } from './deploy/gitCredentials';
-import { readDeploySettings } from './deploy/settings';
+import { DeploySettings, readDeploySettings } from './deploy/settings';
+import { JobReconciler } from './jobs/JobReconciler';
 import { readPolicyConfig } from './policy/policy';
 
 /**
@@ -39,6 +45,7 @@ export async function createSlipwayServices(opts: {
   const { config, knex, logger } = opts;
   const configured = readConfiguredHosts(config);
   const settings = readDeploySettings(config);
+  const healthSettings = readHealthMonitorSettings(config);
   const infraSettings = readInfraSettings(config);
   const eventSettings = readEventSettings(config);
   if (!opts.skipMigrations) await applyDatabaseMigrations(knex);
@@ -89,11 +96,36 @@ export async function createSlipwayServices(opts: {
     events,
     pipeline,
     hosts,
+    ...createJobRunners(opts, { store, infra, hosts, settings, infraSettings }),
+    monitor: new HealthMonitor(store, hosts, healthSettings, logger),
+  };
+}
+
+/** The app and infra job runners, which share one reconcile mechanism. */
+function createJobRunners(
+  opts: { config: Config; logger: LoggerService; iacTool?: IacTool },
+  parts: {
+    store: SlipwayStores;
+    infra: InfraStore;
+    hosts: HostRegistry;
+    settings: DeploySettings;
+    infraSettings: ReturnType<typeof readInfraSettings>;
+  },
+) {
+  const { config, logger } = opts;
+  const { store, infra, hosts, settings, infraSettings } = parts;
+  const reconciler = new JobReconciler(store.locks, {
+    logger,
+    lockTtlMs: settings.lockTtlMs,
+  });
+  return {
+    reconciler,
     runner: new JobRunner(
       store,
       hosts,
       settings,
       logger,
+      reconciler,
       GitCredentials.fromConfig(config),
     ),
     infraRunner: new InfraRunner(
@@ -103,8 +135,8 @@ export async function createSlipwayServices(opts: {
       opts.iacTool ?? new TerraformRunner({ binary: infraSettings.binary }),
       infraSettings,
       logger,
+      reconciler,
       settings.lockTtlMs,
     ),
-    monitor: new HealthMonitor(store, hosts, settings.monitor, logger),
   };
 }

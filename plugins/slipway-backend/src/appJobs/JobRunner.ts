@@ -9,6 +9,7 @@ import {
 import { SlipwayStores } from '../database/SlipwayStores';
 import { HostRegistry } from '../hosts/HostRegistry';
 import { BackgroundJobs } from '../jobs/BackgroundJobs';
+import { JobReconciler } from '../jobs/JobReconciler';
 import { deployApp } from '../deploy/deployApp';
 import { GitCredentials } from '../deploy/gitCredentials';
 import { JobWork } from '../deploy/JobContext';
@@ -51,10 +52,19 @@ export class JobRunner {
     private readonly hosts: HostRegistry,
     private readonly settings: DeploySettings,
     private readonly logger: LoggerService,
+    private readonly reconciler: JobReconciler,
     private readonly gitCredentials?: GitCredentials,
   ) {
     this.jobs = new BackgroundJobs(store.locks, settings.lockTtlMs);
     this.deps = { store, hosts, settings, logger };
+    reconciler.register({
+      name: 'deployments',
+      lockPrefix: APP_LOCK_PREFIX,
+      lockOf: deployment => appLock(deployment.app),
+      listUnfinished: () => store.deployments.listUnfinishedDeployments(),
+      isRunningHere: id => this.jobs.isRunning(id),
+      settle: deployment => settleDeployment(this.deps, deployment),
+    });
   }
 
   /** The deployment id of the job that holds the app (in any replica), if one does. */
@@ -274,29 +284,10 @@ export class JobRunner {
   }
 
   /**
-   * Deployments left `queued` or `in_progress` by a backend that died (their lock's lease
-   * lapsed) are settled from the host's real containers, and their locks released. Jobs of
-   * live replicas are left alone. Runs at start and on a schedule.
+   * Settles the jobs of backends that stopped renewing their locks (app and infra jobs alike:
+   * one round of the JobReconciler). Runs at start and on a schedule.
    */
-  private reconciling: Promise<void> | undefined;
-
   async reconcile(): Promise<void> {
-    // The startup hook and the scheduled round must not settle the same job twice.
-    this.reconciling ??= this.reconcileOnce().finally(() => {
-      this.reconciling = undefined;
-    });
-    return this.reconciling;
-  }
-
-  private async reconcileOnce(): Promise<void> {
-    for (const deployment of await this.store.deployments.listUnfinishedDeployments()) {
-      if (this.jobs.isRunning(deployment.id)) continue;
-      // Another replica runs it while it keeps renewing the app's lock.
-      const lock = appLock(deployment.app);
-      if (await this.store.locks.holdsLiveLock(lock, deployment.id)) continue;
-      await settleDeployment(this.deps, deployment);
-      await this.store.locks.unlock(lock, deployment.id);
-    }
-    await this.store.locks.releaseLapsedLocks(APP_LOCK_PREFIX);
+    await this.reconciler.reconcile();
   }
 }

@@ -9,7 +9,9 @@ import { SlipwayStores } from '../database/SlipwayStores';
 import { probeHttp } from '../health/probe';
 import { AppContainer, listAppContainers } from '../hosts/containers';
 import { HostRegistry } from '../hosts/HostRegistry';
+import { SETTLED_BY_THIS_REPLICA } from '../jobs/JobReconciler';
 import { JobLog } from '../jobs/JobLog';
+import { JobOutcome } from './JobContext';
 import { recordOutcome } from './recordOutcome';
 import { DeploySettings } from './settings';
 
@@ -20,13 +22,11 @@ export type SettleDeps = {
   logger: LoggerService;
 };
 
-const INTERRUPTED = 'the backend restarted during this job';
-
 /**
- * Settles a deployment its backend left unfinished, from the host's real containers (found by
- * their labels): a new container that is running and healthy makes it `succeeded`; otherwise
- * the new container is removed, the previous one started if nothing serves, and it is `failed`
- * with the reason. The caller releases the app's lock.
+ * Settles a deployment whose backend stopped renewing its app's lock (see JobReconciler), from
+ * the host's real containers (found by their labels): a new container that is running and
+ * healthy makes it `succeeded`; otherwise the new container is removed, the previous one
+ * started if nothing serves, and it is `failed` with the reason. The caller releases the lock.
  */
 export async function settleDeployment(
   deps: SettleDeps,
@@ -35,10 +35,18 @@ export async function settleDeployment(
   const app = await deps.store.apps.requireApp(deployment.app);
   const log = new JobLog(deps.store.deployments, deployment.id);
   const found = await settleOnHost(deps, deployment, app);
-  const diagnosis = [INTERRUPTED, ...found.notes].join('; ');
+  const outcome: JobOutcome = found.healthy
+    ? {
+        status: 'succeeded',
+        summary: `the new container is running and healthy; ${SETTLED_BY_THIS_REPLICA}`,
+      }
+    : {
+        status: 'failed',
+        diagnosis: [SETTLED_BY_THIS_REPLICA, ...found.notes].join('; '),
+      };
   await log.step(
-    `Reconciled after a backend restart: ${
-      found.healthy ? 'the new container is running and healthy' : diagnosis
+    `Reconciled: ${
+      outcome.status === 'succeeded' ? outcome.summary : outcome.diagnosis
     }`,
   );
   if (deployment.status === 'queued')
@@ -46,15 +54,7 @@ export async function settleDeployment(
       deployment.id,
       'in_progress',
     );
-  await recordOutcome(
-    deps,
-    deployment,
-    app,
-    found.healthy
-      ? { status: 'succeeded', summary: 'reconciled after a backend restart' }
-      : { status: 'failed', diagnosis },
-    log,
-  );
+  await recordOutcome(deps, deployment, app, outcome, log);
 }
 
 /** Keeps a healthy new container (removing the others), or undoes the job; `notes` say what was done. */

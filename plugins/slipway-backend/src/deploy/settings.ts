@@ -1,14 +1,11 @@
 import { Config } from '@backstage/config';
-import {
-  HealthMonitorSettings,
-  readHealthMonitorSettings,
-} from '../health/settings';
 
 /**
- * Deploy and health defaults. The health gate probes right after the swap and then with a
- * short backoff (250 ms doubling to 1 s, Kamal's interval), each probe with a 5 s timeout
- * (Kamal's), until a 60 s deadline: twice Dokku's 30 s, since JVM and Rails apps often need
- * more, while a crashed container is caught at once by inspecting it after each failure.
+ * Deploy defaults (the health monitor's are in health/settings.ts). The health gate probes
+ * right after the swap and then with a short backoff (250 ms doubling to 1 s, Kamal's
+ * interval), each probe with a 5 s timeout (Kamal's), until a 60 s deadline: twice Dokku's
+ * 30 s, since JVM and Rails apps often need more, while a crashed container is caught at once
+ * by inspecting it after each failure.
  */
 export type DeploySettings = {
   healthGate: {
@@ -30,7 +27,6 @@ export type DeploySettings = {
   /** Lease of a job's lock: how long before another replica may settle a dead backend's job. */
   lockTtlMs: number;
   buildTimeoutMs: number;
-  monitor: HealthMonitorSettings;
 };
 
 export function readDeploySettings(config: Config): DeploySettings {
@@ -52,6 +48,5 @@ export function readDeploySettings(config: Config): DeploySettings {
       (c?.getOptionalNumber('commandTimeoutSeconds') ?? 120) * 1000,
     buildTimeoutMs:
       (c?.getOptionalNumber('buildTimeoutSeconds') ?? 1200) * 1000,
-    monitor: readHealthMonitorSettings(config),
   };
 }

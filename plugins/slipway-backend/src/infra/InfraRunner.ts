@@ -8,6 +8,7 @@ import { InfraJob, InfraStore } from '../database/InfraStore';
 import { SlipwayStores } from '../database/SlipwayStores';
 import { HostRegistry } from '../hosts/HostRegistry';
 import { BackgroundJobs } from '../jobs/BackgroundJobs';
+import { JobReconciler, SETTLED_BY_THIS_REPLICA } from '../jobs/JobReconciler';
 import { InfraLog } from './InfraLog';
 import { moduleVariables, rootModule } from './rootModule';
 
@@ -22,7 +23,8 @@ export type InfraSettings = {
   hostKeyPinning: 'output' | 'first-connection';
 };
 
-const hostLock = (name: string) => `host:${name}`;
+const HOST_LOCK_PREFIX = 'host:';
+const hostLock = (name: string) => `${HOST_LOCK_PREFIX}${name}`;
 
 function outputString(outputs: IacOutputs, name: string): string | undefined {
   const value = outputs[name]?.value;
@@ -31,7 +33,7 @@ function outputString(outputs: IacOutputs, name: string): string | undefined {
 
 /**
  * Provision and destroy jobs: like deploy jobs they have a record, a log and a lock (per host
- * name), run in the background, and are settled after a restart.
+ * name), run in the background, and are settled by the JobReconciler when their backend dies.
  */
 export class InfraRunner {
   private readonly jobs: BackgroundJobs;
@@ -43,9 +45,18 @@ export class InfraRunner {
     private readonly tool: IacTool,
     private readonly settings: InfraSettings,
     private readonly logger: LoggerService,
+    reconciler: JobReconciler,
     lockTtlMs?: number,
   ) {
     this.jobs = new BackgroundJobs(store.locks, lockTtlMs);
+    reconciler.register({
+      name: 'infra jobs',
+      lockPrefix: HOST_LOCK_PREFIX,
+      lockOf: job => hostLock(job.host),
+      listUnfinished: () => infra.listUnfinishedJobs(),
+      isRunningHere: id => this.jobs.isRunning(id),
+      settle: job => this.settle(job),
+    });
   }
 
   async provision(
@@ -136,37 +147,16 @@ export class InfraRunner {
   }
 
   /**
-   * Jobs a dead backend left unfinished (their lock's lease lapsed): failed with the reason, the
-   * host marked, locks freed. Jobs of live replicas are left alone.
+   * A job whose backend stopped renewing its lock (see JobReconciler): failed with the reason,
+   * the host marked `failed`. The IaC tool's state is kept, so a new run converges.
    */
-  private reconciling: Promise<void> | undefined;
-
-  async reconcile(): Promise<void> {
-    // The startup hook and the scheduled round must not settle the same job twice.
-    this.reconciling ??= this.reconcileOnce().finally(() => {
-      this.reconciling = undefined;
-    });
-    return this.reconciling;
-  }
-
-  private async reconcileOnce(): Promise<void> {
-    for (const job of await this.infra.listUnfinishedJobs()) {
-      if (this.jobs.isRunning(job.id)) continue;
-      if (await this.store.locks.holdsLiveLock(hostLock(job.host), job.id))
-        continue;
-      const log = new InfraLog(this.infra, job.id);
-      await log.write(
-        'Reconciled after a backend restart: the IaC run was interrupted; run it again to converge (the state is kept)',
-      );
-      await this.infra.setJobStatus(
-        job.id,
-        'failed',
-        'the backend restarted during this job',
-      );
-      await this.infra.setHostState(job.host, 'failed');
-      await this.store.locks.unlock(hostLock(job.host), job.id);
-    }
-    await this.store.locks.releaseLapsedLocks('host:');
+  private async settle(job: InfraJob): Promise<void> {
+    const log = new InfraLog(this.infra, job.id);
+    await log.write(
+      `Reconciled: ${SETTLED_BY_THIS_REPLICA}. The IaC run was interrupted; run it again to converge (the state is kept)`,
+    );
+    await this.infra.setJobStatus(job.id, 'failed', SETTLED_BY_THIS_REPLICA);
+    await this.infra.setHostState(job.host, 'failed');
   }
 
   private async start(

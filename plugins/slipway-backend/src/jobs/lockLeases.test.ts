@@ -68,7 +68,7 @@ describe('job lock leases', () => {
         );
         expect(settled.status).toBe('failed');
         expect(settled.diagnosis).toContain(
-          'the backend restarted during this job',
+          "the job's backend stopped renewing its lock",
         );
         expect(await store.locks.lockHolder(`app:${app}`)).toBeUndefined();
       } finally {
