@@ -9,6 +9,7 @@ import {
   slipwayAppDestroyPermission,
   slipwayAppOperatePermission,
 } from '@slipway/plugin-slipway-common';
+import { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { redeployRequest } from '../appJobs/JobRunner';
@@ -31,12 +32,10 @@ function accepted(deployment: Deployment) {
   };
 }
 
-/** Jobs on apps: deploy (and its dry run), redeploy, rollback, restart and destroy. */
-export function appJobRoutes(ctx: RouteContext) {
-  const { access, runner, store } = ctx;
-  const router = Router();
-
-  router.post('/apps/deploy', async (req, res) => {
+/** `POST /apps/deploy`: validate, check the policy, then start the job (or `?dryRun=true`). */
+function deploy(ctx: RouteContext) {
+  const { access, runner } = ctx;
+  return async (req: Request, res: Response) => {
     const credentials = await access.require(req, slipwayAppDeployPermission);
     const parsed = deployRequestSchema.safeParse(req.body);
     if (!parsed.success) {
@@ -60,7 +59,15 @@ export function appJobRoutes(ctx: RouteContext) {
       initiatorOf(credentials),
     );
     res.status(202).json(accepted(deployment));
-  });
+  };
+}
+
+/** Jobs on apps: deploy (and its dry run), redeploy, rollback, restart and destroy. */
+export function appJobRoutes(ctx: RouteContext) {
+  const { access, runner, store } = ctx;
+  const router = Router();
+
+  router.post('/apps/deploy', deploy(ctx));
 
   router.post('/apps/:name/redeploy', async (req, res) => {
     const credentials = await access.require(req, slipwayAppDeployPermission);

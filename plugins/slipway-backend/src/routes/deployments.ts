@@ -4,8 +4,8 @@ import {
   slipwayAppReadPermission,
 } from '@slipway/plugin-slipway-common';
 import Router from 'express-promise-router';
-import { followAsNdjson } from './ndjson';
-import { idParam, wantsStream } from './params';
+import { sendJob } from './ndjson';
+import { idParam } from './params';
 import { RouteContext } from './RouteContext';
 
 /** `/deployments/:id`: a deployment with its log (or followed live), and its cancel. */
@@ -17,12 +17,7 @@ export function deploymentRoutes(ctx: RouteContext) {
   router.get('/deployments/:id', async (req, res) => {
     await access.require(req, slipwayAppReadPermission);
     const id = idParam(req);
-    const deployment = await deployments.requireDeployment(id);
-    if (!wantsStream(req)) {
-      res.json({ deployment, log: await deployments.getLogs(id) });
-      return;
-    }
-    await followAsNdjson(req, res, {
+    await sendJob(req, res, {
       type: 'deployment',
       get: () => deployments.requireDeployment(id),
       isFinal: d => isFinalDeploymentStatus(d.status),

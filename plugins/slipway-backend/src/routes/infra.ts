@@ -8,21 +8,23 @@ import {
   slipwayHostDestroyPermission,
   slipwayHostProvisionPermission,
 } from '@slipway/plugin-slipway-common';
+import { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { evaluateProvisionPolicy, policyErrorBody } from '../policy/policy';
 import { initiatorOf } from '../service/access';
-import { followAsNdjson } from './ndjson';
-import { idParam, parseField, wantsStream } from './params';
+import { sendJob } from './ndjson';
+import { idParam, parseField } from './params';
 import { RouteContext } from './RouteContext';
 
 const hostName = dnsLabel('name');
 
-/** `/infra/*`: provisioning and destroying hosts, and following those jobs. */
-export function infraRoutes(ctx: RouteContext) {
+/**
+ * `POST /infra/provision`: validate, check the policy (with the owner's host count), then
+ * start the job, or with `dryRun` say that it would start.
+ */
+function provision(ctx: RouteContext) {
   const { access, infra, infraRunner } = ctx;
-  const router = Router();
-
-  router.post('/infra/provision', async (req, res) => {
+  return async (req: Request, res: Response) => {
     const credentials = await access.require(
       req,
       slipwayHostProvisionPermission,
@@ -58,7 +60,15 @@ export function infraRoutes(ctx: RouteContext) {
       job,
       links: { job: `/infra/jobs/${job.id}`, host: `/hosts/${job.host}` },
     });
-  });
+  };
+}
+
+/** `/infra/*`: provisioning and destroying hosts, and following those jobs. */
+export function infraRoutes(ctx: RouteContext) {
+  const { access, infra, infraRunner } = ctx;
+  const router = Router();
+
+  router.post('/infra/provision', provision(ctx));
 
   router.post('/infra/destroy', async (req, res) => {
     const credentials = await access.require(req, slipwayHostDestroyPermission);
@@ -77,12 +87,7 @@ export function infraRoutes(ctx: RouteContext) {
   router.get('/infra/jobs/:id', async (req, res) => {
     await access.require(req, slipwayAppReadPermission);
     const id = idParam(req);
-    const job = await infra.requireJob(id);
-    if (!wantsStream(req)) {
-      res.json({ job, log: await infra.getLogs(id) });
-      return;
-    }
-    await followAsNdjson(req, res, {
+    await sendJob(req, res, {
       type: 'job',
       get: () => infra.requireJob(id),
       isFinal: j => !['queued', 'in_progress'].includes(j.status),

@@ -1,4 +1,5 @@
 import express, { Request } from 'express';
+import { wantsStream } from './params';
 
 /** Where a followed job comes from: its record, whether it ended, and its log after an id. */
 export type FollowedJob<TJob, TLine extends { id: number }> = {
@@ -45,4 +46,21 @@ export async function followAsNdjson<TJob, TLine extends { id: number }>(
     await new Promise(r => setTimeout(r, source.pollMs));
   }
   res.end();
+}
+
+/**
+ * A job's record with its log, or the job followed live as NDJSON when the client asks for it
+ * (`?follow=true` or an NDJSON `Accept`). A job that does not exist is a 404 either way.
+ */
+export async function sendJob<TJob, TLine extends { id: number }>(
+  req: Request,
+  res: express.Response,
+  source: FollowedJob<TJob, TLine>,
+) {
+  const job = await source.get();
+  if (!wantsStream(req)) {
+    res.json({ [source.type]: job, log: await source.logs(0) });
+    return;
+  }
+  await followAsNdjson(req, res, source);
 }
