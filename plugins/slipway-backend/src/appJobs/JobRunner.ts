@@ -20,7 +20,7 @@ import { destroyApp } from '../operations/destroy';
 import { redeployApp } from '../operations/redeploy';
 import { restartApp } from '../operations/restart';
 import { rollbackApp, rollbackTarget } from '../operations/rollback';
-import { APP_LOCK_PREFIX, appLock } from './appLock';
+import { APP_LOCK_PREFIX, appLock } from '../jobs/lockNames';
 import { AppJobDeps, PreparedJob, runAppJob } from './runJob';
 
 /** The deploy request a redeploy of `app` stands for, without the env values. */

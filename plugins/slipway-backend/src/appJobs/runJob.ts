@@ -8,7 +8,7 @@ import { GitAuth } from '../deploy/gitCredentials';
 import { JobOutcome, JobWork } from '../deploy/JobContext';
 import { recordOutcome } from '../deploy/recordOutcome';
 import { DeploySettings } from '../deploy/settings';
-import { appLock } from './appLock';
+import { appLock } from '../jobs/lockNames';
 
 export type AppJobDeps = {
   store: SlipwayStores;

@@ -10,6 +10,7 @@ import {
 } from '../hosts/containers';
 import { HealthMonitorSettings } from './settings';
 import { probeHttp } from './probe';
+import { appLock } from '../jobs/lockNames';
 
 /** Runs `fn` over `items` with at most `limit` at a time. */
 async function eachLimited<T>(
@@ -67,7 +68,7 @@ export class HealthMonitor {
     };
     try {
       await eachLimited(apps, this.settings.concurrency, async app => {
-        if (await this.store.locks.lockHolder(`app:${app.name}`)) return;
+        if (await this.store.locks.lockHolder(appLock(app.name))) return;
         try {
           await this.checkApp(app, () => connect(app.host));
         } catch (error) {

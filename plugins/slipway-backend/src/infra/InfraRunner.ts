@@ -11,6 +11,7 @@ import { BackgroundJobs } from '../jobs/BackgroundJobs';
 import { JobReconciler, SETTLED_BY_THIS_REPLICA } from '../jobs/JobReconciler';
 import { InfraLog } from './InfraLog';
 import { moduleVariables, rootModule } from './rootModule';
+import { HOST_LOCK_PREFIX, hostLock } from '../jobs/lockNames';
 
 export type InfraSettings = {
   /** One working directory per host under this folder (Terraform's state lives there without a remote backend). */
@@ -22,9 +23,6 @@ export type InfraSettings = {
   sshPublicKey?: string;
   hostKeyPinning: 'output' | 'first-connection';
 };
-
-const HOST_LOCK_PREFIX = 'host:';
-const hostLock = (name: string) => `${HOST_LOCK_PREFIX}${name}`;
 
 function outputString(outputs: IacOutputs, name: string): string | undefined {
   const value = outputs[name]?.value;
