@@ -16,6 +16,7 @@ import { readEventSettings } from './events/settings';
 import { InProcessEventBus } from './events/SlipwayEventBus';
 import { HealthMonitor } from './health/HealthMonitor';
 import { readHealthMonitorSettings } from './health/settings';
+import { HealthSampleCleaner } from './health/HealthSampleCleaner';
 import { readConfiguredHosts, toPublicHost } from './hosts/configuredHosts';
 import { HostRegistry } from './hosts/HostRegistry';
 import { InfraRunner } from './infra/InfraRunner';
@@ -98,6 +99,11 @@ export async function createSlipwayServices(opts: {
     hosts,
     ...createJobRunners(opts, { store, infra, hosts, settings, infraSettings }),
     monitor: new HealthMonitor(store, hosts, healthSettings, logger),
+    healthCleaner: new HealthSampleCleaner(
+      store.health,
+      healthSettings.retentionHours,
+      logger,
+    ),
   };
 }
 
