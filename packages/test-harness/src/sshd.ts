@@ -97,6 +97,10 @@ export async function startSshd(dir: string): Promise<SshServer> {
       'MaxSessions 50',
       'MaxStartups 50:30:100',
       'AcceptEnv LANG LC_*',
+      // bash sources ~/.bashrc for commands sshd runs at shell level 1; the harness logs in as
+      // whoever runs the tests, whose .bashrc (pyenv, nvm...) would add a second or so to every
+      // session. At level 2 it does not, so tests time Slipway, not the developer's dotfiles.
+      'SetEnv SHLVL=1',
       'Subsystem sftp internal-sftp',
       '',
     ].join('\n'),
