@@ -11,8 +11,11 @@ describe('Lease', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       await applyDatabaseMigrations(knex);
-      const a = new Lease(knex, 'relay', 'replica-a', 600);
-      const b = new Lease(knex, 'relay', 'replica-b', 600);
+      // One injected clock for both replicas and the rows: the test moves time, nothing sleeps.
+      let time = Date.parse('2030-01-01T00:00:00.000Z');
+      const clock = { now: () => time };
+      const a = new Lease(knex, 'relay', 'replica-a', 600, clock);
+      const b = new Lease(knex, 'relay', 'replica-b', 600, clock);
 
       expect(await a.acquire()).toBe(true);
       expect(a.isHeld()).toBe(true);
@@ -21,13 +24,18 @@ describe('Lease', () => {
       expect(await a.currentHolder()).toBe('replica-a');
 
       // Renewed by its holder: still refused to the other one after the first term.
-      await new Promise(resolve => setTimeout(resolve, 400));
+      time += 400;
       expect(await a.hold()).toBe(true);
-      await new Promise(resolve => setTimeout(resolve, 400));
+      time += 400;
+      expect(a.isHeld()).toBe(true);
       expect(await b.acquire()).toBe(false);
 
-      // Not renewed: it lapses, for the holder's own clock first, then for the other one.
-      await new Promise(resolve => setTimeout(resolve, 700));
+      // Not renewed: it lapses, for the holder's own clock first (at the very end of its term
+      // the holder has stopped while the other one is still refused), then for the other one.
+      time += 200;
+      expect(a.isHeld()).toBe(false);
+      expect(await b.acquire()).toBe(false);
+      time += 500;
       expect(a.isHeld()).toBe(false);
       expect(await b.acquire()).toBe(true);
       expect(await a.hold()).toBe(false);
@@ -38,9 +46,9 @@ describe('Lease', () => {
       expect(await a.currentHolder()).toBe(undefined);
       expect(await a.acquire()).toBe(true);
       // Another lease name is another lease.
-      expect(await new Lease(knex, 'other', 'replica-b', 600).acquire()).toBe(
-        true,
-      );
+      expect(
+        await new Lease(knex, 'other', 'replica-b', 600, clock).acquire(),
+      ).toBe(true);
     },
   );
 
@@ -49,9 +57,13 @@ describe('Lease', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       await applyDatabaseMigrations(knex);
+      // All at the same instant of a clock that does not move: however slowly the database
+      // answers them, none of their requests can find the lease lapsed.
+      const at = Date.parse('2030-01-01T00:00:00.000Z');
       const leases = Array.from(
         { length: 6 },
-        (_, i) => new Lease(knex, 'relay', `replica-${i}`, 5000),
+        (_, i) =>
+          new Lease(knex, 'relay', `replica-${i}`, 5000, { now: () => at }),
       );
       const results = await Promise.all(leases.map(l => l.acquire()));
       expect(results.filter(Boolean)).toHaveLength(1);

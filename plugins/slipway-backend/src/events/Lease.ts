@@ -8,23 +8,44 @@ import { Knex } from 'knex';
  *
  * On PostgreSQL the expiry is the database's clock, so replicas' clocks need not agree. SQLite
  * means one process on one file, where the process's clock is the only clock.
+ *
+ * With a `now` option (tests), that one clock is the only clock: the holder's term and the rows'
+ * expiry (on PostgreSQL too) are counted on it, so a test moves time instead of sleeping.
  */
 export class Lease {
   private validUntil = 0;
   private readonly postgres: boolean;
+  /** The holder's own clock: monotonic by default. */
+  private readonly localNow: () => number;
+  /** The clock of the rows' expiry, where the database's clock is not used: wall time. */
+  private readonly wallNow: () => number;
+  /** Whether the rows' expiry comes from `wallNow` on PostgreSQL too (a `now` was given). */
+  private readonly appClockOnly: boolean;
 
   constructor(
     private readonly knex: Knex,
     readonly name: string,
     readonly holder: string,
     readonly ttlMs: number,
+    options: {
+      /**
+       * The clock, in milliseconds since the epoch, used for everything the lease times (the
+       * holder's term and the rows' expiry, in place of the database's clock on PostgreSQL).
+       * By default the term is counted on `performance.now()` and the rows on the database's
+       * clock (PostgreSQL) or `Date.now()` (SQLite).
+       */
+      now?: () => number;
+    } = {},
   ) {
     this.postgres = knex.client.config.client === 'pg';
+    this.appClockOnly = options.now !== undefined;
+    this.localNow = options.now ?? (() => performance.now());
+    this.wallNow = options.now ?? Date.now;
   }
 
   /** Whether this holder has the lease now (by its own clock; no database round trip). */
   isHeld(): boolean {
-    return this.validUntil > performance.now();
+    return this.validUntil > this.localNow();
   }
 
   /**
@@ -32,28 +53,32 @@ export class Lease {
    * if it is free). Renewing early leaves a slow database half the lease to answer.
    */
   async hold(): Promise<boolean> {
-    if (this.validUntil - performance.now() > this.ttlMs / 2) return true;
+    if (this.validUntil - this.localNow() > this.ttlMs / 2) return true;
     return this.acquire();
   }
 
   /** Takes or renews the lease; false while another holder's lease runs. */
   async acquire(): Promise<boolean> {
-    const sentAt = performance.now();
+    const sentAt = this.localNow();
     let rows: unknown[];
     if (this.postgres) {
+      // The database's clock (null: now()) unless the lease was given one.
+      const at = this.appClockOnly
+        ? new Date(this.wallNow()).toISOString()
+        : null;
       const result = await this.knex.raw(
         `insert into slipway_leases (name, holder, expires_at)
-         values (?, ?, now() + make_interval(secs => ?))
+         values (?, ?, coalesce(?::timestamptz, now()) + make_interval(secs => ?))
          on conflict (name) do update
            set holder = excluded.holder, expires_at = excluded.expires_at
            where slipway_leases.holder = excluded.holder
-              or slipway_leases.expires_at < now()
+              or slipway_leases.expires_at < coalesce(?::timestamptz, now())
          returning holder`,
-        [this.name, this.holder, this.ttlMs / 1000],
+        [this.name, this.holder, at, this.ttlMs / 1000, at],
       );
       rows = result.rows;
     } else {
-      const at = Date.now();
+      const at = this.wallNow();
       rows = await this.knex.raw(
         `insert into slipway_leases (name, holder, expires_at)
          values (?, ?, ?)
@@ -93,6 +118,6 @@ export class Lease {
       row.expires_at instanceof Date
         ? row.expires_at.getTime()
         : Date.parse(row.expires_at);
-    return expires > Date.now() ? row.holder : undefined;
+    return expires > this.wallNow() ? row.holder : undefined;
   }
 }

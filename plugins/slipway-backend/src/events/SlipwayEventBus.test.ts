@@ -1,4 +1,5 @@
 import { SlipwayEvent } from '@slipway/plugin-slipway-common';
+import { waitFor } from '@slipway/test-harness';
 import { InProcessEventBus } from './SlipwayEventBus';
 
 let seq = 0;
@@ -149,10 +150,18 @@ describe('InProcessEventBus', () => {
       const e = sample('x');
       events.push(e);
       bus.publish(e);
-      // Publishing in bursts of 3 never exceeds the bound while the listener drains.
-      if (i % 3 === 2) await new Promise(resolve => setTimeout(resolve, 20));
+      // Publishing in bursts of 3 never exceeds the bound while the listener drains: the next
+      // burst waits until the listener has taken this one, a few turns of the event loop (the
+      // bound only names a stuck listener before Jest's 5 s timeout would).
+      if (i % 3 === 2) {
+        await waitFor(
+          `the listener to take ${i + 1} events`,
+          async () => (got.length === i + 1 ? true : undefined),
+          4_000,
+          1,
+        );
+      }
     }
-    await new Promise(resolve => setTimeout(resolve, 20));
     expect(got).toEqual(events.map(e => e.id));
     expect(bus.subscriberCount).toBe(1);
   });
