@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { JsonObject } from '@backstage/types';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createMockDirectory } from '@backstage/backend-test-utils';
@@ -61,20 +62,47 @@ describe('slipway:validate-deploy-request', () => {
     expect(ctx.output).not.toHaveBeenCalled();
   });
 
-  it('supports dry-run and never prints env values', async () => {
+  it('runs in a dry run as in a real one: validates, outputs, never prints env values', async () => {
+    // The scaffolder skips an action without supportsDryRun in a dry run (with example outputs).
     expect(action.supportsDryRun).toBe(true);
-    const ctx = context({
+    const input = {
       name: 'hello',
       repo: 'https://example.com/hello.git',
       port: 8080,
       container_port: 80,
       host: 'local',
       env: { API_TOKEN: 'super-secret-value' },
-    });
-    const info = jest.spyOn(ctx.logger, 'info');
-    await action.handler(ctx as any);
+    };
+    // The scaffolder runs a dry run's steps with isDryRun (createMockActionContext leaves it out).
+    const dry = { ...context(input), isDryRun: true };
+    const real = context(input);
+    const info = jest.spyOn(dry.logger, 'info');
+    await action.handler(dry as any);
+    await action.handler(real as any);
+
+    // The same checks and the same normalized request as a real run, for the later steps.
+    expect(jest.mocked(dry.output).mock.calls).toEqual([
+      ['name', 'hello'],
+      ['host', 'local'],
+      ['port', 8080],
+      ['healthPath', '/'],
+      ['envNames', ['API_TOKEN']],
+    ]);
+    expect(jest.mocked(dry.output).mock.calls).toEqual(
+      jest.mocked(real.output).mock.calls,
+    );
     const logged = info.mock.calls.map(c => String(c[0])).join('\n');
+    expect(logged).toContain('Deploy request for hello is valid');
     expect(logged).toContain('API_TOKEN');
     expect(logged).not.toContain('super-secret-value');
+    // Nothing written to the workspace.
+    expect(fs.readdirSync(workspace.path)).toEqual([]);
+
+    // And a bad request fails the dry run, as it would fail the real one.
+    const bad = { ...context({ ...input, port: 22 }), isDryRun: true };
+    await expect(action.handler(bad as any)).rejects.toThrow(
+      /port: port must be between 1024 and 65535/,
+    );
+    expect(bad.output).not.toHaveBeenCalled();
   });
 });

@@ -3,7 +3,8 @@
  * provider download (`terraform_data` comes with the tool). Skipped, and says so, when
  * neither is installed.
  */
-import { accessSync, constants, promises as fs } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, promises as fs, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IacCancelledError } from './errors';
@@ -66,25 +67,49 @@ resource "terraform_data" "slow" {
 
 const TOKEN = 'acceptance-token-8d1e77';
 
-// Always runs, so that the output says plainly whether the real tool was found (Jest prints
-// nothing at all for a file whose tests are all skipped).
+// Each group is skipped as a whole when its condition does not hold; the titles say why.
+const describeWithRealBinary = realBinary ? describe : describe.skip;
+const describeWithoutRealBinary = realBinary ? describe.skip : describe;
+
+// One of these two always runs, so that the output says plainly whether the real tool was
+// found (Jest prints nothing at all for a file whose tests are all skipped); the other one is
+// listed as skipped.
 describe('IaC acceptance prerequisites', () => {
-  it(`finds terraform or tofu on PATH: ${
-    realBinary ?? `neither is there, the acceptance tests are SKIPPED`
-  }`, () => {
-    if (!realBinary) {
+  describeWithRealBinary(`${realBinary ?? 'terraform or tofu'} on PATH`, () => {
+    it('is an executable file that runs as the IaC tool', () => {
+      const binary = realBinary!;
+      expect(path.isAbsolute(binary)).toBe(true);
+      expect(statSync(binary).isFile()).toBe(true);
+      expect(() => accessSync(binary, constants.X_OK)).not.toThrow();
+      const version = spawnSync(binary, ['version'], {
+        encoding: 'utf8',
+        env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+      });
+      expect(version.error).toBeUndefined();
+      expect(version.stdout).toMatch(/^(Terraform|OpenTofu) v\d+\.\d+/);
+    });
+  });
+
+  describeWithoutRealBinary('neither terraform nor tofu on PATH', () => {
+    it('is so, and the acceptance tests are SKIPPED', () => {
       // eslint-disable-next-line no-console
       console.warn(
         'Slipway IaC acceptance tests SKIPPED: neither terraform nor tofu is on PATH; ' +
           'install one of them to run these tests against the real tool.',
       );
-    }
-    expect(realBinary === undefined || path.isAbsolute(realBinary)).toBe(true);
+      // The skip is right only if the system cannot run either one by its name either.
+      for (const name of ['terraform', 'tofu']) {
+        const run = spawnSync(name, ['version'], {
+          env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+        });
+        expect({ name, runs: run.error === undefined }).toEqual({
+          name,
+          runs: false,
+        });
+      }
+    });
   });
 });
-
-// Skipped as a whole when there is no binary; the titles say why.
-const describeWithRealBinary = realBinary ? describe : describe.skip;
 
 describeWithRealBinary(
   `TerraformRunner with the real ${
