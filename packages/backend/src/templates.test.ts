@@ -29,6 +29,14 @@ const TEMPLATES = path.join(ROOT, 'templates');
 const EXAMPLES = path.join(ROOT, 'examples');
 jest.setTimeout(300_000);
 
+/** A well-formed ed25519 public key (32 zero bytes) for the provisioning settings. */
+const UNUSED_SSH_PUBLIC_KEY = `ssh-ed25519 ${Buffer.concat([
+  Buffer.from([0, 0, 0, 11]),
+  Buffer.from('ssh-ed25519'),
+  Buffer.from([0, 0, 0, 32]),
+  Buffer.alloc(32),
+]).toString('base64')} templates-test`;
+
 type TaskEvent = {
   type: string;
   body: {
@@ -123,6 +131,14 @@ describe('software templates', () => {
           deploy: {
             workDir: path.join(dataDir, 'work'),
             healthGate: { deadlineSeconds: 30 },
+          },
+          // Provisioning is possible, so that a dry run which provisioned would leave the host's
+          // record behind (see the dry-run test). Its tool is a missing file: nothing could
+          // reach a cloud.
+          iac: {
+            sshPublicKey: UNUSED_SSH_PUBLIC_KEY,
+            binary: path.join(dataDir, 'no-such-terraform'),
+            workDir: path.join(dataDir, 'iac'),
           },
         },
       },
@@ -220,6 +236,23 @@ describe('software templates', () => {
     },
   });
 
+  const appExists = async (name: string) => {
+    const apps = await (await api('/slipway/apps')).json();
+    return apps.items.some((a: any) => a.name === name);
+  };
+
+  /**
+   * Whether Slipway has a record of the host, in any state: a provisioning claims the host's
+   * record before its job starts (and the host's jobs are listed with it), so even one that
+   * failed leaves it.
+   */
+  const hostExists = async (name: string) => {
+    const res = await api(`/slipway/hosts/${name}`);
+    if (res.status !== 200 && res.status !== 404)
+      throw new Error(`GET /hosts/${name}: ${res.status} ${await res.text()}`);
+    return res.status === 200;
+  };
+
   const dryRun = (template: { entity: any; dir: string }, vals: object) =>
     api('/scaffolder/v2/dry-run', {
       method: 'POST',
@@ -266,11 +299,18 @@ describe('software templates', () => {
         ).toBe(true);
       }
       expect(messages.join('\n')).not.toContain('ghp_dry_run_only');
-      // Nothing was deployed or provisioned.
-      const apps = await (await api('/slipway/apps')).json();
-      expect(apps.items.map((a: any) => a.name)).not.toContain(
-        (vals as any).name,
+      // Nothing was deployed or provisioned: the name is a host's for the template that
+      // provisions one, an app's for the others.
+      const target: string = (vals as any).name;
+      const provisions = (template as any).entity.spec.steps.some(
+        (step: any) => step.action === 'slipway:provision-infra',
       );
+      expect({
+        target,
+        created: provisions
+          ? await hostExists(target)
+          : await appExists(target),
+      }).toEqual({ target, created: false });
     },
   );
 
