@@ -20,6 +20,7 @@ import { HealthSampleCleaner } from './health/HealthSampleCleaner';
 import { readConfiguredHosts, toPublicHost } from './hosts/configuredHosts';
 import { HostRegistry } from './hosts/HostRegistry';
 import { InfraRunner } from './infra/InfraRunner';
+import type { SlipwayInstrumentation } from './instrumentation';
 import { readInfraSettings } from './infra/settings';
 import { JobRunner } from './appJobs/JobRunner';
 import { GitCredentials } from './deploy/gitCredentials';
@@ -28,10 +29,11 @@ import { JobReconciler } from './jobs/JobReconciler';
 import { readPolicyConfig } from './policy/policy';
 
 /**
- * Slipway's parts wired from config and a database: what plugin.ts serves, and what the tests
- * drive, so both use the same wiring.
+ * What `createSlipwayServices` takes: config, a knex client and a logger, the rest optional.
+ *
+ * @alpha
  */
-export async function createSlipwayServices(opts: {
+export type SlipwayServicesOptions = {
   config: Config;
   knex: Knex;
   logger: LoggerService;
@@ -42,7 +44,19 @@ export async function createSlipwayServices(opts: {
   notifications?: NotificationService;
   /** Tests shorten the relay lease to see a takeover without waiting 15 s. */
   relayLeaseTtlMs?: number;
-}) {
+  /** Hooks that time what Slipway does (benchmarks); the plugin gives none. */
+  instrumentation?: SlipwayInstrumentation;
+};
+
+/**
+ * Slipway's parts wired from config and a database: what plugin.ts serves, and what the tests
+ * drive, so both use the same wiring. Also exported from
+ * `@slipway/plugin-slipway-backend/alpha`, to run Slipway outside a Backstage backend (the
+ * benchmarks do); serve its parts with `createRouter`.
+ *
+ * @alpha
+ */
+export async function createSlipwayServices(opts: SlipwayServicesOptions) {
   const { config, knex, logger } = opts;
   const configured = readConfiguredHosts(config);
   const settings = readDeploySettings(config);
@@ -61,6 +75,7 @@ export async function createSlipwayServices(opts: {
     bus: events,
     notifications: opts.notifications,
     leaseTtlMs: opts.relayLeaseTtlMs,
+    onEventPublished: opts.instrumentation?.onEventPublished,
   });
   const store = createSlipwayStores(knex, { outbox: pipeline.outbox });
   const infra = pipeline.outbox
@@ -81,6 +96,7 @@ export async function createSlipwayServices(opts: {
     settings.commandTimeoutMs,
     config.getOptionalString('slipway.iac.sshPrivateKey'),
     infraSettings.hostKeyPinning === 'first-connection',
+    opts.instrumentation?.wrapConnection,
   );
   await hosts.refresh(infra);
   // Last: nothing above can fail and leave a connection behind.

@@ -100,7 +100,11 @@ export function infraJobEvent(
   };
 }
 
-/** The event a store write makes. */
+/**
+ * The event a store write makes.
+ *
+ * @alpha
+ */
 export function eventOfChange(change: StoreChange): SlipwayEvent {
   switch (change.kind) {
     case 'app.transition':

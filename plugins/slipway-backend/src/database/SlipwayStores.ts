@@ -7,7 +7,11 @@ import { HealthStore } from './HealthStore';
 import { LockStore } from './LockStore';
 import { currentMigration } from './migrations';
 
-/** Slipway's stores of apps and their jobs, one per concern, sharing one change writer. */
+/**
+ * Slipway's stores of apps and their jobs, one per concern, sharing one change writer.
+ *
+ * @alpha
+ */
 export type SlipwayStores = {
   /** Where committed changes are announced (`changes.onChange`). */
   changes: ChangeWriter;
@@ -17,6 +21,12 @@ export type SlipwayStores = {
   health: HealthStore;
 };
 
+/**
+ * The stores over a migrated database. With `outbox`, every write that makes an event also
+ * writes the event's outbox row in its transaction (what `slipway.nats.servers` turns on).
+ *
+ * @alpha
+ */
 export function createSlipwayStores(
   knex: Knex,
   options: { outbox?: OutboxWriter } = {},

@@ -34,6 +34,8 @@ export function orderKey(event: { app?: string | null; host?: string }) {
  * The transactional outbox, `slipway_outbox`: the stores append an event row in the same
  * transaction as the change it describes, so a change is never stored without its event nor
  * an event without its change; the relay publishes the rows in id order and marks them sent.
+ *
+ * @alpha
  */
 export class Outbox implements OutboxWriter {
   private readonly listeners = new Set<() => void>();

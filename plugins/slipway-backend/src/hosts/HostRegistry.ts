@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { InfraStore } from '../database/InfraStore';
+import type { SlipwayInstrumentation } from '../instrumentation';
 import { ConfiguredHost } from './configuredHosts';
 
 /**
@@ -26,6 +27,8 @@ export class HostRegistry {
     private readonly provisionedPrivateKey?: string,
     /** `slipway.iac.hostKeyPinning: first-connection`: pin a provisioned host's key on first use. */
     private readonly pinProvisionedOnFirstUse = false,
+    /** Instrumentation's wrapper around every connection (benchmarks); default none. */
+    private readonly wrapConnection?: SlipwayInstrumentation['wrapConnection'],
   ) {
     this.hosts = new Map(configured.map(h => [h.name, h]));
   }
@@ -105,6 +108,12 @@ export class HostRegistry {
   }
 
   async connect(name: string): Promise<HostConnection> {
+    if (this.wrapConnection)
+      return this.wrapConnection(name, () => this.open(name));
+    return this.open(name);
+  }
+
+  private async open(name: string): Promise<HostConnection> {
     const host = this.get(name);
     const firstUse =
       this.pinProvisionedOnFirstUse &&

@@ -12,6 +12,12 @@ import { JobRunner } from '../appJobs/JobRunner';
 import { PolicyConfig } from '../policy/policy';
 import { Access } from '../service/access';
 
+/**
+ * What `createRouter` serves: the parts `createSlipwayServices` returns, and the Backstage
+ * services that say who is asking and whether they may.
+ *
+ * @alpha
+ */
 export type RouterOptions = {
   logger: LoggerService;
   httpAuth: HttpAuthService;

@@ -14,7 +14,10 @@ export type { RouterOptions };
 
 /**
  * The `/api/slipway` API: one file per resource. Routes parse, authorize and call services;
- * nothing here talks to a host.
+ * nothing here talks to a host. Also exported from `@slipway/plugin-slipway-backend/alpha`:
+ * mount it under `/api/slipway` with Backstage's error middleware after it.
+ *
+ * @alpha
  */
 export async function createRouter(
   options: RouterOptions,
