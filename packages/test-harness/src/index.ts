@@ -27,6 +27,15 @@ export { startGitServer, createTestRepo } from './gitServer';
 export { startNatsServer } from './natsServer';
 export type { NatsServer } from './natsServer';
 export type { GitServer, TestRepo } from './gitServer';
+export {
+  CHROMIUM,
+  chromiumLaunchOptions,
+  guestToken,
+  harnessHost,
+  startBackend,
+  stopBackend,
+} from './portal';
+export type { RunningBackend } from './portal';
 export { HOSTILE_STRINGS } from './hostileStrings';
 export {
   TERRAFORM_STANDIN_LOG_ENV,
