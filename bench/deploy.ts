@@ -6,14 +6,39 @@
  *
  * This is a benchmark, not a test: it asserts nothing, it prints figures.
  */
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  createRouter,
+  createSlipwayServices,
+  SlipwayInstrumentation,
+} from '@slipway/plugin-slipway-backend/alpha';
+import {
+  createTestRepo,
+  freePort,
+  Harness,
+  removeLabelled,
+  run,
+  sshArgs,
+  startGitServer,
+  startHarness,
+  stopHarness,
+} from '@slipway/test-harness';
+import express from 'express';
+import knexFactory, { Knex } from 'knex';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { ModuleMocker } from 'jest-mock';
-import knexFactory from 'knex';
-import type { Harness } from '../packages/test-harness/src';
 
 const ROOT = path.resolve(__dirname, '..');
 const EXAMPLE = path.join(ROOT, 'examples/hello-static');
@@ -110,47 +135,142 @@ type ScriptResult = {
   cache: { steps: number; cached: number };
 };
 
-type Fixture = Awaited<
-  ReturnType<
-    typeof import('../plugins/slipway-backend/src/__testUtils__/fixture').createSlipwayFixture
-  >
->;
-
 /**
  * Records every remote command of Slipway's jobs with its duration (one timestamp pair per
- * command, nothing else changes), to show where a deploy's time goes.
+ * command, nothing else changes), to show where a deploy's time goes: Slipway's
+ * instrumentation hook wraps each connection it opens.
  */
-function instrumentHosts(
-  fixture: Fixture,
-  sink: { commands: RemoteCommand[] },
+function timingInstrumentation(sink: {
+  commands: RemoteCommand[];
+}): SlipwayInstrumentation {
+  return {
+    async wrapConnection(_host, connect) {
+      const started = nowMs();
+      const conn = await connect();
+      sink.commands.push({
+        cmd: 'ssh connect (handshake + auth)',
+        startMs: started,
+        ms: nowMs() - started,
+      });
+      return {
+        hostName: conn.hostName,
+        close: () => conn.close(),
+        async exec(command, options) {
+          const t = nowMs();
+          const words = command.filter(
+            w => !w.startsWith('-') && !w.includes('='),
+          );
+          const label =
+            command[0] === 'sh'
+              ? 'sh -c (several commands in one session)'
+              : command[0] === 'git'
+              ? `git ${
+                  words.find(w => ['clone', 'rev-parse'].includes(w)) ?? ''
+                }`
+              : command[0] === 'docker'
+              ? `docker ${words[1]}`
+              : `${command[0]}`;
+          try {
+            return await conn.exec(command, options);
+          } finally {
+            sink.commands.push({ cmd: label, startMs: t, ms: nowMs() - t });
+          }
+        },
+      };
+    },
+  };
+}
+
+// What createRouter needs from Backstage, as plain objects: a logger that prints problems
+// (a 500 should say why), every request made by one fixed user, and every permission allowed.
+
+const logger: LoggerService = {
+  error: (message, meta) =>
+    console.error(`slipway error: ${message}`, meta ?? ''),
+  warn: (message, meta) =>
+    console.error(`slipway warn: ${message}`, meta ?? ''),
+  info: () => undefined,
+  debug: () => undefined,
+  child: () => logger,
+};
+
+const benchUser: BackstageCredentials<BackstageUserPrincipal> = {
+  $$type: '@backstage/BackstageCredentials',
+  principal: { type: 'user', userEntityRef: 'user:default/bench' },
+};
+
+const httpAuth = {
+  credentials: async () => benchUser,
+  issueUserCookie: async () => ({ expiresAt: new Date(Date.now() + 3600_000) }),
+} as HttpAuthService;
+
+const permissions: PermissionsService = {
+  authorize: async requests =>
+    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+  authorizeConditional: async requests =>
+    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+};
+
+/**
+ * Slipway as plugin.ts wires it (createSlipwayServices and createRouter, from the package's
+ * alpha entry point), on a database, with one host named `test`: the harness's sshd. The
+ * router sits behind Backstage's error middleware, on a real loopback port.
+ */
+async function startSlipway(
+  knex: Knex,
+  harness: Harness,
+  instrumentation: SlipwayInstrumentation,
 ) {
-  const hosts = fixture.hosts;
-  const connect = hosts.connect.bind(hosts);
-  hosts.connect = async (name: string) => {
-    const started = nowMs();
-    const conn = await connect(name);
-    sink.commands.push({
-      cmd: 'ssh connect (handshake + auth)',
-      startMs: started,
-      ms: nowMs() - started,
-    });
-    const exec = conn.exec.bind(conn);
-    conn.exec = async (command, options) => {
-      const t = nowMs();
-      const words = command.filter(w => !w.startsWith('-') && !w.includes('='));
-      const label =
-        command[0] === 'git'
-          ? `git ${words.find(w => ['clone', 'rev-parse'].includes(w)) ?? ''}`
-          : command[0] === 'docker'
-          ? `docker ${words[1]}`
-          : `${command[0]}`;
-      try {
-        return await exec(command, options);
-      } finally {
-        sink.commands.push({ cmd: label, startMs: t, ms: nowMs() - t });
-      }
-    };
-    return conn;
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-work-'));
+  const config = new ConfigReader({
+    integrations: {},
+    slipway: {
+      hosts: [
+        {
+          name: 'test',
+          address: harness.ssh.host,
+          port: harness.ssh.port,
+          user: harness.ssh.username,
+          privateKey: harness.ssh.privateKey,
+          hostKey: harness.ssh.hostPublicKey,
+        },
+      ],
+      repos: { allowedHosts: ['127.0.0.1'] },
+      health: { failureThreshold: 3, probeTimeoutMs: 2000 },
+      deploy: { workDir, healthGate: { deadlineSeconds: 20 } },
+    },
+  });
+  const services = await createSlipwayServices({
+    config,
+    knex,
+    logger,
+    instrumentation,
+  });
+  const router = await createRouter({
+    ...services,
+    logger,
+    httpAuth,
+    permissions,
+  });
+  const app = express()
+    .use('/api/slipway', router)
+    .use(MiddlewareFactory.create({ config, logger }).error());
+  const server = http.createServer(app);
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return {
+    base: `http://127.0.0.1:${
+      (server.address() as { port: number }).port
+    }/api/slipway`,
+    /** Stops what plugin.ts stops at shutdown, then removes the apps' containers and images. */
+    async stop(appNames: string[]) {
+      await new Promise(r => server.close(r));
+      services.events.close();
+      await services.runner.shutdown();
+      await services.infraRunner.shutdown();
+      await services.pipeline.stop();
+      for (const name of appNames) await removeLabelled(`slipway.app=${name}`);
+      fs.rmSync(workDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -202,6 +322,10 @@ function slipwayPhases(
     const l = sys.find(x => re.test(x.line));
     return l ? Date.parse(l.createdAt) : NaN;
   };
+  // The deploy takes one of two paths: the ref resolved from the backend (git ls-remote, while
+  // the SSH handshake runs), then one session; or, when the backend cannot reach the repo, a
+  // clone session and then a build-and-run session. A mark the run did not log is skipped.
+  const oneSession = !Number.isNaN(at(/^Resolved /));
   const marks: Array<[string, number]> = [
     ['start', postMs],
     ['job started', at(/ started by /)],
@@ -212,12 +336,16 @@ function slipwayPhases(
     ['healthy', at(/^Healthy after/)],
     ['succeeded', at(/^Succeeded:/)],
     ['finished', finishedAt],
-  ];
+  ].filter(([, t]) => !Number.isNaN(t)) as Array<[string, number]>;
   const names: Record<string, string> = {
     'job started': 'POST -> job running (HTTP, lock, DB rows)',
-    cloning: 'SSH connect (handshake + auth), DB',
+    cloning: oneSession
+      ? 'ref resolved (git ls-remote) during the SSH connect, DB'
+      : 'SSH connect (handshake + auth), DB',
     cloned: 'session 1: mkdir, rm, git clone, rev-parse, docker ps; DB',
-    started: 'session 2: docker build, rm clone, docker stop, docker run; DB',
+    started: oneSession
+      ? 'the session: git clone, checkout, docker build, rm clone, docker stop, docker run; DB'
+      : 'session 2: docker build, rm clone, docker stop, docker run; DB',
     gate: 'log lines (DB)',
     healthy: 'health gate',
     succeeded: 'record the outcome (DB)',
@@ -370,27 +498,6 @@ function deployWithScript(
 async function main() {
   const options = parseArgs(process.argv.slice(2));
 
-  // Slipway's test fixture builds its logger with @backstage/backend-test-utils' mocks, which
-  // call `jest.fn()`; outside Jest that global comes from jest-mock (the same implementation).
-  const mocker = new ModuleMocker(globalThis);
-  (globalThis as any).jest ??= { fn: mocker.fn.bind(mocker) };
-
-  // Required only now, after the shim (static imports would load them first).
-  const testHarness =
-    require('../packages/test-harness/src') as typeof import('../packages/test-harness/src');
-  const { createSlipwayFixture } =
-    require('../plugins/slipway-backend/src/__testUtils__/fixture') as typeof import('../plugins/slipway-backend/src/__testUtils__/fixture');
-  const {
-    startHarness,
-    stopHarness,
-    startGitServer,
-    createTestRepo,
-    sshArgs,
-    run,
-    freePort,
-    removeLabelled,
-  } = testHarness;
-
   const suffix = Math.random().toString(36).slice(2, 8);
   const runLabel = `bench-${suffix}`;
   const cleanups: Array<[string, () => Promise<unknown> | unknown]> = [];
@@ -419,9 +526,6 @@ async function main() {
     );
     const harness: Harness = await startHarness();
     cleanups.push(['harness', () => stopHarness(harness)]);
-    const stateFile = path.join(harness.dir, 'bench-state.json');
-    fs.writeFileSync(stateFile, JSON.stringify(harness));
-    process.env[testHarness.HARNESS_STATE_ENV] = stateFile;
     const ssh = sshArgs(harness.ssh);
     console.log(
       `sshd on ${harness.ssh.host}:${harness.ssh.port}, dockerd ${
@@ -489,20 +593,15 @@ async function main() {
       useNullAsDefault: true,
     });
     cleanups.push(['database', () => db.destroy()]);
-    const fixture = await createSlipwayFixture(db);
-    const slipwayApps: string[] = [];
-    cleanups.push([
-      'Slipway apps and fixture',
-      () => fixture.cleanup(slipwayApps),
-    ]);
     const sink = { commands: [] as RemoteCommand[] };
-    instrumentHosts(fixture, sink);
-    const server = http.createServer(fixture.app);
-    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-    cleanups.push(['API server', () => new Promise(r => server.close(r))]);
-    const base = `http://127.0.0.1:${
-      (server.address() as { port: number }).port
-    }/api/slipway`;
+    const slipway = await startSlipway(
+      db,
+      harness,
+      timingInstrumentation(sink),
+    );
+    const slipwayApps: string[] = [];
+    cleanups.push(['Slipway and its apps', () => slipway.stop(slipwayApps)]);
+    const base = slipway.base;
 
     const dockerVersion = (
       await run('docker', ['version', '--format', '{{.Server.Version}}'])
@@ -663,22 +762,11 @@ async function main() {
     console.log(
       `    ${total} SSH round trips per deploy: 1 connection and ${
         total - 1
-      } sessions (the script: 1 connection, 1 session)`,
+      } session(s) (the script: 1 connection, 1 session)`,
     );
-    // `mkdir -p` of an existing folder does nothing: its duration is what one session costs
-    // on this host (sshd starts the user's login shell for every command).
-    const session = median(kinds.get('mkdir')?.flat() ?? [NaN]);
+    // Every session starts the user's login shell on the host: --ssh-overhead measures that.
     console.log(
-      `  one session costs ~${Math.round(
-        session,
-      )} ms here (the median of Slipway's no-op \`mkdir -p\`), so Slipway's ${
-        total - 2
-      } sessions more than the script's\n` +
-        `  come to ~${Math.round(
-          (total - 2) * session,
-        )} ms; the difference of the medians is ${Math.round(
-          median(s) - median(b),
-        )} ms. \`bash bench/deploy.sh --ssh-overhead\` splits a session's cost.`,
+      '  `bash bench/deploy.sh --ssh-overhead` splits what one session costs on this host.',
     );
     console.log(`
 fairness: each run deploys a new app on each side (own name, port and image tag) from a

@@ -8,11 +8,19 @@
  * This is a benchmark, not a test: it asserts nothing, it prints figures.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
 import { jetstream } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import {
+  createSlipwayServices,
+  createSlipwayStores,
+  eventOfChange,
+  Outbox,
+  SlipwayStores,
+} from '@slipway/plugin-slipway-backend/alpha';
 import { eventSubject } from '@slipway/plugin-slipway-common';
+import { slipwayTestDatabaseIds, startNatsServer } from '@slipway/test-harness';
 import knexFactory, { Knex } from 'knex';
-import type { SlipwayStore as SlipwayStoreType } from '../plugins/slipway-backend/src/database/SlipwayStore';
 
 // ── arguments ────────────────────────────────────────────────────────────────
 
@@ -90,7 +98,7 @@ type Round = {
  * function. `afterCommit` runs in the writer after each commit (the direct side publishes there).
  */
 async function workload(
-  store: SlipwayStoreType,
+  store: SlipwayStores,
   apps: string[],
   perApp: number,
   tag: string,
@@ -98,11 +106,15 @@ async function workload(
 ) {
   await Promise.all(
     apps.map(async app => {
-      const { state } = await store.requireApp(app);
+      const { state } = await store.apps.requireApp(app);
       let up = state !== 'running';
       for (let i = 0; i < perApp; i++) {
         const reason = `${tag} ${app} #${i}`;
-        await store.transitionApp(app, up ? 'running' : 'unhealthy', reason);
+        await store.apps.transitionApp(
+          app,
+          up ? 'running' : 'unhealthy',
+          reason,
+        );
         up = !up;
         await afterCommit?.(reason);
       }
@@ -112,20 +124,6 @@ async function workload(
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  // Required only now: the harness and the backend are TypeScript loaded by Backstage's transform.
-  const { startNatsServer, slipwayTestDatabaseIds } =
-    require('../packages/test-harness/src') as typeof import('../packages/test-harness/src');
-  const { applyDatabaseMigrations } =
-    require('../plugins/slipway-backend/src/database/migrations') as typeof import('../plugins/slipway-backend/src/database/migrations');
-  const { SlipwayStore } =
-    require('../plugins/slipway-backend/src/database/SlipwayStore') as typeof import('../plugins/slipway-backend/src/database/SlipwayStore');
-  const { EventPipeline } =
-    require('../plugins/slipway-backend/src/events/EventPipeline') as typeof import('../plugins/slipway-backend/src/events/EventPipeline');
-  const { eventOfChange } =
-    require('../plugins/slipway-backend/src/events/events') as typeof import('../plugins/slipway-backend/src/events/events');
-  const { InProcessEventBus } =
-    require('../plugins/slipway-backend/src/events/SlipwayEventBus') as typeof import('../plugins/slipway-backend/src/events/SlipwayEventBus');
-
   slipwayTestDatabaseIds(); // sets the connection string default
   const pgUrl =
     process.env.SLIPWAY_TEST_PG_CONNECTION ??
@@ -153,7 +151,6 @@ async function main() {
       pool: { min: 2, max: options.apps + 6 },
     });
     cleanups.push(() => knex.destroy());
-    await applyDatabaseMigrations(knex);
 
     const nats = await startNatsServer();
     cleanups.push(() => nats.close());
@@ -165,52 +162,48 @@ async function main() {
     })();
     const pg = (await knex.raw('show server_version')).rows[0].server_version;
 
-    // The outbox side: the pipeline as the plugin builds it with `slipway.nats.servers`.
-    const bus = new InProcessEventBus();
-    const pipeline = new EventPipeline({
-      settings: {
-        nats: {
-          servers: [nats.url],
-          stream: 'SLIPWAY',
-          maxAgeDays: 1,
-          duplicateWindowMs: 120_000,
-          publishTimeoutMs: 5000,
-        },
-        outboxRetentionHours: 24,
-        notifications: false,
-      },
-      knex,
-      logger: quietLogger,
-      bus,
-    });
-    const outboxStore = new SlipwayStore(knex, { outbox: pipeline.outbox });
+    // The outbox side: Slipway as the plugin builds it with `slipway.nats.servers` (the
+    // factory also migrates the database and registers the configured host, `local`).
     const commitAt = new Map<string, number>();
     const ackAt = new Map<string, number>();
+    const slipway = await createSlipwayServices({
+      config: new ConfigReader({
+        slipway: {
+          nats: { servers: [nats.url], maxAgeDays: 1 },
+          events: { notifications: false },
+        },
+      }),
+      knex,
+      logger: quietLogger,
+      instrumentation: {
+        // Ack time: when JetStream has acknowledged the relay's publish.
+        onEventPublished: event => {
+          if (event.type === 'app.state') ackAt.set(event.data.reason, now());
+        },
+      },
+    });
+    cleanups.push(async () => {
+      slipway.events.close();
+      await slipway.runner.shutdown();
+      await slipway.infraRunner.shutdown();
+      await slipway.pipeline.stop();
+    });
+    const outboxStore = slipway.store;
     // Commit time: the store announces a change right after its transaction commits.
-    outboxStore.onChange(change => {
+    outboxStore.changes.onChange(change => {
       if (change.kind === 'app.transition')
         commitAt.set(change.transition.reason, now());
     });
-    const transport = pipeline.transport!;
-    const publish = transport.publish.bind(transport);
-    transport.publish = async row => {
-      const ack = await publish(row);
-      if (row.type === 'app.state')
-        ackAt.set(JSON.parse(row.payload).data.reason, now());
-      return ack;
-    };
-    pipeline.start();
-    await pipeline.ready;
-    cleanups.push(() => pipeline.stop());
+    await slipway.pipeline.ready;
 
     // The direct side: the same store without an outbox, each writer publishing its event
     // to the same stream right after the commit and waiting for the ack.
-    const directStore = new SlipwayStore(knex);
+    const directStore = createSlipwayStores(knex);
     const nc = await connect({ servers: nats.url });
     cleanups.push(() => nc.close());
     const js = jetstream(nc);
     const directEvents = new Map<string, ReturnType<typeof eventOfChange>>();
-    directStore.onChange(change => {
+    directStore.changes.onChange(change => {
       if (change.kind !== 'app.transition') return;
       commitAt.set(change.transition.reason, now());
       directEvents.set(change.transition.reason, eventOfChange(change));
@@ -226,18 +219,13 @@ async function main() {
 
     // Writes only: the same outbox rows, written by a store whose outbox wakes no relay (the
     // rows are marked sent right after), to tell the writers' cost from the relay's.
-    const { Outbox } =
-      require('../plugins/slipway-backend/src/events/Outbox') as typeof import('../plugins/slipway-backend/src/events/Outbox');
-    const writesOnlyStore = new SlipwayStore(knex, {
+    const writesOnlyStore = createSlipwayStores(knex, {
       outbox: new Outbox(knex),
     });
 
-    await outboxStore.syncConfiguredHosts([
-      { name: 'local', address: null, sshPort: null, user: null },
-    ]);
     const apps = Array.from({ length: options.apps }, (_, i) => `bench-${i}`);
     for (const [i, name] of apps.entries()) {
-      await outboxStore.upsertAppForDeploy({
+      await outboxStore.apps.upsertAppForDeploy({
         name,
         host: 'local',
         repo: `https://example.com/${name}.git`,
@@ -402,7 +390,7 @@ async function main() {
         0,
       )} commits/s`,
     );
-    const unsent = await pipeline.outbox!.countUnsent();
+    const unsent = await slipway.pipeline.outbox!.countUnsent();
     console.log(`outbox rows left unsent: ${unsent}`);
   } finally {
     await cleanup();

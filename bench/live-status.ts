@@ -7,10 +7,11 @@
  * This is a benchmark, not a test: it asserts nothing, it prints figures.
  *   bash bench/live-status.sh [--runs N]
  */
+import * as th from '@slipway/test-harness';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '..');
 const POLL_MS = 10_000;
@@ -77,19 +78,12 @@ async function shownAt(
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const th =
-    require('../packages/test-harness/src') as typeof import('../packages/test-harness/src');
-  const portal =
-    require('../packages/backend/src/__testUtils__/portal') as typeof import('../packages/backend/src/__testUtils__/portal');
   if (!fs.existsSync(path.join(ROOT, 'packages/app/dist/index.html'))) {
     throw new Error('build the frontend first: yarn workspace app build');
   }
 
   process.stdout.write('starting the harness, a Git remote and the portal... ');
   const harness = await th.startHarness();
-  const stateFile = path.join(harness.dir, 'bench-state.json');
-  fs.writeFileSync(stateFile, JSON.stringify(harness));
-  process.env[th.HARNESS_STATE_ENV] = stateFile;
   const git = await th.startGitServer();
   const suffix = Math.random().toString(36).slice(2, 8);
   const app = `live-${suffix}`;
@@ -101,16 +95,16 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-live-'));
   const port = await th.freePort();
   const intervalSeconds = 1;
-  const backend = await portal.startBackend(port, dataDir, {
+  const backend = await th.startBackend(port, dataDir, {
     app: { baseUrl: `http://localhost:${port}` },
     slipway: {
-      hosts: [portal.harnessHost(harness)],
+      hosts: [th.harnessHost(harness)],
       repos: { allowedHosts: ['127.0.0.1'] },
       deploy: { workDir: path.join(dataDir, 'work') },
       health: { intervalSeconds, failureThreshold: 2, probeTimeoutMs: 1000 },
     },
   });
-  const token = await portal.guestToken(backend.baseUrl);
+  const token = await th.guestToken(backend.baseUrl);
   const api = (p: string, init: RequestInit = {}) =>
     fetch(`${backend.baseUrl}/api${p}`, {
       ...init,
@@ -124,7 +118,7 @@ async function main() {
       app: { state: string };
       transitions: { to: string; at: string }[];
     };
-  const browser = await portal.launchChromium();
+  const browser = await chromium.launch(th.chromiumLaunchOptions());
   try {
     await api('/slipway/apps/deploy', {
       method: 'POST',
@@ -282,7 +276,7 @@ async function main() {
     );
   } finally {
     await browser.close();
-    await portal.stopBackend(backend);
+    await th.stopBackend(backend);
     await git.close();
     await th.removeLabelled(`slipway.app=${app}`).catch(() => undefined);
     await th.stopHarness(harness);

@@ -7,6 +7,8 @@
  *
  *   bash bench/deploy.sh --ssh-overhead [--runs N]
  */
+import { connectToHost } from '@slipway/plugin-slipway-node';
+import { sshArgs, startHarness, stopHarness } from '@slipway/test-harness';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,14 +27,9 @@ async function main() {
   const runsAt = argv.indexOf('--runs');
   const runs = runsAt >= 0 ? Math.max(1, Number(argv[runsAt + 1]) || 10) : 10;
 
-  const h =
-    require('../packages/test-harness/src') as typeof import('../packages/test-harness/src');
-  const node =
-    require('../plugins/slipway-node/src') as typeof import('../plugins/slipway-node/src');
-
-  const harness = await h.startHarness();
+  const harness = await startHarness();
   try {
-    const ssh = h.sshArgs(harness.ssh);
+    const ssh = sshArgs(harness.ssh);
     const shell = os.userInfo().shell ?? '?';
     const rc = path.join(os.homedir(), '.bashrc');
     console.log(
@@ -68,7 +65,7 @@ async function main() {
     const afterStart: number[] = [];
     for (let c = 0; c < Math.min(runs, 3); c++) {
       const t = nowMs();
-      const conn = await node.connectToHost(
+      const conn = await connectToHost(
         {
           type: 'ssh',
           name: 'bench',
@@ -151,7 +148,7 @@ async function main() {
     );
     console.log(`${f(median(bare))}  locally: bash --norc -c true`);
   } finally {
-    await h.stopHarness(harness);
+    await stopHarness(harness);
   }
 }
 
