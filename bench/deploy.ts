@@ -24,6 +24,7 @@ import {
 import {
   createTestRepo,
   freePort,
+  harnessHost,
   Harness,
   removeLabelled,
   run,
@@ -225,16 +226,7 @@ async function startSlipway(
   const config = new ConfigReader({
     integrations: {},
     slipway: {
-      hosts: [
-        {
-          name: 'test',
-          address: harness.ssh.host,
-          port: harness.ssh.port,
-          user: harness.ssh.username,
-          privateKey: harness.ssh.privateKey,
-          hostKey: harness.ssh.hostPublicKey,
-        },
-      ],
+      hosts: [harnessHost(harness, { name: 'test', inlineKey: true })],
       repos: { allowedHosts: ['127.0.0.1'] },
       health: { failureThreshold: 3, probeTimeoutMs: 2000 },
       deploy: { workDir, healthGate: { deadlineSeconds: 20 } },

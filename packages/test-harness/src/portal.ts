@@ -120,14 +120,22 @@ export async function guestToken(baseUrl: string): Promise<string> {
   return body.backstageIdentity.token;
 }
 
-/** The harness's sshd + Docker Engine as a Slipway host named `harness`, for `slipway.hosts`. */
-export function harnessHost(harness: Harness) {
+/**
+ * The harness's sshd + Docker Engine as a Slipway host for `slipway.hosts`: named `harness`
+ * unless `name` says otherwise, with its key as a file path or, with `inlineKey`, inline.
+ */
+export function harnessHost(
+  harness: Harness,
+  opts: { name?: string; inlineKey?: boolean } = {},
+) {
   return {
-    name: 'harness',
+    name: opts.name ?? 'harness',
     address: harness.ssh.host,
     port: harness.ssh.port,
     user: harness.ssh.username,
-    privateKeyFile: harness.ssh.privateKeyPath,
+    ...(opts.inlineKey
+      ? { privateKey: harness.ssh.privateKey }
+      : { privateKeyFile: harness.ssh.privateKeyPath }),
     hostKey: harness.ssh.hostPublicKey,
   };
 }

@@ -5,6 +5,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   freePort,
+  harnessHost,
   getHarness,
   removeLabelled,
   waitFor,
@@ -45,16 +46,7 @@ export async function createSlipwayFixture(
   const config = new ConfigReader({
     integrations: opts.integrations ?? {},
     slipway: {
-      hosts: [
-        {
-          name: 'test',
-          address: harness.ssh.host,
-          port: harness.ssh.port,
-          user: harness.ssh.username,
-          privateKey: harness.ssh.privateKey,
-          hostKey: harness.ssh.hostPublicKey,
-        },
-      ],
+      hosts: [harnessHost(harness, { name: 'test', inlineKey: true })],
       repos: { allowedHosts: ['127.0.0.1'] },
       health: { failureThreshold: 3, probeTimeoutMs: 2000 },
       ...opts.config,
