@@ -3,7 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { slipwayPermissions } from '@slipway/plugin-slipway-common';
+import { registerSlipwayPermissions } from './permissions/registerPermissions';
 import { createRouter } from './routes';
 import { createSlipwayServices } from './services';
 
@@ -39,7 +39,12 @@ export const slipwayPlugin = createBackendPlugin({
           notifications: deps.notifications,
         });
         const { runner, infraRunner, events, pipeline } = services;
-        deps.permissionsRegistry.addPermissions(slipwayPermissions);
+        registerSlipwayPermissions(deps.permissionsRegistry, {
+          apps: {
+            getByName: names => services.store.apps.getAppsByName(names),
+          },
+          hosts: { getByName: names => services.infra.getHostsByName(names) },
+        });
 
         httpRouter.use(
           await createRouter({
@@ -47,6 +52,7 @@ export const slipwayPlugin = createBackendPlugin({
             logger,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
+            permissionsRegistry: deps.permissionsRegistry,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -7,6 +7,7 @@
 export * from './annotations';
 export * from './states';
 export * from './permissions';
+export * from './ownerRefs';
 export * from './schemas';
 export * from './api/types';
 export * from './api/events';

@@ -4,11 +4,13 @@ import {
   AppState,
   AppTransition,
   canTransitionApp,
+  ownerForms,
 } from '@slipway/plugin-slipway-common';
 import type { AppTransitionEvent } from '../changes/StoreChange';
 import { Knex } from 'knex';
 import { ChangeWriter, isUniqueViolation } from './ChangeWriter';
 import { AppRow, appFromRow, now, transitionFromRow } from './rows';
+import { applyListAccess, ListAccess } from '../permissions/ownerFilter';
 
 export type NewApp = {
   name: string;
@@ -24,19 +26,6 @@ export type NewApp = {
   owner?: string;
   description?: string;
 };
-
-/**
- * The spellings of one owner as a deploy may have stored it. Entity refs are case-insensitive
- * and the `default` namespace may be left out, so `group:default/Team` and `group:team` match.
- */
-function ownerForms(owner: string): string[] {
-  const match = /^([^:]+):(?:([^/]+)\/)?(.+)$/.exec(owner.toLowerCase());
-  if (!match) return [owner.toLowerCase()];
-  const [, kind, namespace, name] = match;
-  return !namespace || namespace === 'default'
-    ? [`${kind}:${name}`, `${kind}:default/${name}`]
-    : [`${kind}:${namespace}/${name}`];
-}
 
 /**
  * Apps and their state history. `transitionApp` is the one way an app's state changes; it and
@@ -60,6 +49,13 @@ export class AppStore {
     return app;
   }
 
+  /** The apps of these names (destroyed ones too), in one query: the permission resources. */
+  async getAppsByName(names: string[]): Promise<App[]> {
+    if (!names.length) return [];
+    const rows = await this.knex<AppRow>('slipway_apps').whereIn('name', names);
+    return rows.map(appFromRow);
+  }
+
   async listApps(
     filter: {
       state?: AppState;
@@ -67,9 +63,12 @@ export class AppStore {
       /** An entity ref; `group:x` and `group:default/x` name the same owner. */
       owner?: string;
       includeDestroyed?: boolean;
+      /** What the caller may read, from the permission policy; all when undefined. */
+      permission?: ListAccess;
     } = {},
   ): Promise<App[]> {
     const query = this.knex<AppRow>('slipway_apps').orderBy('name');
+    applyListAccess(query, filter.permission);
     if (filter.state) query.where('state', filter.state);
     if (filter.host) query.where('host', filter.host);
     if (filter.owner) {

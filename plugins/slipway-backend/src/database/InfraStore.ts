@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { infraJobEvent } from '../changes/events';
 import type { OutboxWriter } from '../changes/StoreChange';
 import { now, toIso } from './rows';
+import { applyListAccess, ListAccess } from '../permissions/ownerFilter';
 
 export type HostState =
   | 'ready'
@@ -161,6 +162,20 @@ export class InfraStore {
     if (filter.source) query.where('source', filter.source);
     if (filter.state) query.where('state', filter.state);
     return (await query).map(hostFromRow);
+  }
+
+  /** The hosts of these names, in one query: the permission resources. */
+  async getHostsByName(names: string[]): Promise<HostRecord[]> {
+    if (!names.length) return [];
+    const rows = await this.knex('slipway_hosts').whereIn('name', names);
+    return rows.map(hostFromRow);
+  }
+
+  /** The names of the hosts the caller may see, filtered by the database on the owner column. */
+  async hostNamesVisible(permission: ListAccess): Promise<Set<string>> {
+    const query = this.knex('slipway_hosts').select('name');
+    applyListAccess(query, permission);
+    return new Set((await query).map((row: { name: string }) => row.name));
   }
 
   async countHostsOfOwner(owner: string): Promise<number> {

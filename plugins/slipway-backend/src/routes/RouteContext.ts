@@ -1,6 +1,7 @@
 import {
   HttpAuthService,
   LoggerService,
+  PermissionsRegistryService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InfraStore } from '../database/InfraStore';
@@ -22,6 +23,12 @@ export type RouterOptions = {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  /**
+   * Where the rules of Slipway's resource types are registered, to judge a policy's conditions
+   * on an app or host that does not exist yet and to filter lists; without it, Slipway's own
+   * rules.
+   */
+  permissionsRegistry?: PermissionsRegistryService;
   store: SlipwayStores;
   /** Whether the database answers, for `GET /health`. */
   ping: () => Promise<{ ok: boolean; migration?: string; error?: string }>;

@@ -9,6 +9,8 @@ import {
   slipwayAppDestroyPermission,
   slipwayAppOperatePermission,
 } from '@slipway/plugin-slipway-common';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { PolicyDecision } from '@backstage/plugin-permission-common';
 import { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
@@ -32,11 +34,44 @@ function accepted(deployment: Deployment) {
   };
 }
 
+/**
+ * Who may deploy under a name. Over an existing app it is the deploy permission on that app,
+ * decided by the permission framework with the app as stored (its recorded owner), so a
+ * request that names another owner cannot take the app over. A new name has no resource the
+ * framework could load (getResources finds nothing, and a conditional decision on nothing is a
+ * denial), so the policy's decision is judged here against the app the request would create:
+ * its name and owner, the request's `owner` or else the caller. A policy of "owners may
+ * deploy" thus lets a user create apps only for owners they belong to.
+ */
+async function authorizeDeploy(
+  ctx: RouteContext,
+  credentials: BackstageCredentials,
+  decision: PolicyDecision,
+  request: { name: string; owner?: string },
+): Promise<void> {
+  if (await ctx.store.apps.getApp(request.name)) {
+    await ctx.access.requireFor(
+      credentials,
+      slipwayAppDeployPermission,
+      request.name,
+    );
+    return;
+  }
+  ctx.access.requireNew(slipwayAppDeployPermission, decision, {
+    name: request.name,
+    owner: request.owner ?? initiatorOf(credentials),
+  });
+}
+
 /** `POST /apps/deploy`: validate, check the policy, then start the job (or `?dryRun=true`). */
 function deploy(ctx: RouteContext) {
   const { access, runner } = ctx;
   return async (req: Request, res: Response) => {
-    const credentials = await access.require(req, slipwayAppDeployPermission);
+    // A caller denied every deploy gets a 403 whatever the body; the app comes after it.
+    const { credentials, decision } = await access.requireSome(
+      req,
+      slipwayAppDeployPermission,
+    );
     const parsed = deployRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       throw new InputError(
@@ -45,6 +80,7 @@ function deploy(ctx: RouteContext) {
         )}`,
       );
     }
+    await authorizeDeploy(ctx, credentials, decision, parsed.data);
     const violations = evaluateDeployPolicy(ctx.policy, parsed.data);
     if (violations.length) {
       res.status(400).json(policyErrorBody(violations));
@@ -70,7 +106,11 @@ export function appJobRoutes(ctx: RouteContext) {
   router.post('/apps/deploy', deploy(ctx));
 
   router.post('/apps/:name/redeploy', async (req, res) => {
-    const credentials = await access.require(req, slipwayAppDeployPermission);
+    const credentials = await access.require(
+      req,
+      slipwayAppDeployPermission,
+      nameParam,
+    );
     const name = nameParam(req);
     const body = redeployBody.safeParse(req.body ?? {});
     if (!body.success) {
@@ -94,7 +134,11 @@ export function appJobRoutes(ctx: RouteContext) {
   });
 
   router.post('/apps/:name/rollback', async (req, res) => {
-    const credentials = await access.require(req, slipwayAppOperatePermission);
+    const credentials = await access.require(
+      req,
+      slipwayAppOperatePermission,
+      nameParam,
+    );
     const to = req.body?.deploymentId;
     if (to !== undefined && (typeof to !== 'string' || !UUID.test(to))) {
       throw new InputError('deploymentId: a deployment id is a UUID');
@@ -108,7 +152,11 @@ export function appJobRoutes(ctx: RouteContext) {
   });
 
   router.post('/apps/:name/restart', async (req, res) => {
-    const credentials = await access.require(req, slipwayAppOperatePermission);
+    const credentials = await access.require(
+      req,
+      slipwayAppOperatePermission,
+      nameParam,
+    );
     const deployment = await runner.restart(
       nameParam(req),
       initiatorOf(credentials),
@@ -117,7 +165,11 @@ export function appJobRoutes(ctx: RouteContext) {
   });
 
   router.delete('/apps/:name', async (req, res) => {
-    const credentials = await access.require(req, slipwayAppDestroyPermission);
+    const credentials = await access.require(
+      req,
+      slipwayAppDestroyPermission,
+      nameParam,
+    );
     const deployment = await runner.destroy(
       nameParam(req),
       initiatorOf(credentials),

@@ -20,7 +20,7 @@ export function appRoutes(ctx: RouteContext) {
   const router = Router();
 
   router.get('/apps', async (req, res) => {
-    await access.require(req, slipwayAppReadPermission);
+    const { list } = await access.requireSome(req, slipwayAppReadPermission);
     const state = req.query.state as string | undefined;
     if (
       state !== undefined &&
@@ -35,24 +35,25 @@ export function appRoutes(ctx: RouteContext) {
         state: state as AppState | undefined,
         host,
         owner,
+        permission: list,
       }),
     });
   });
 
   router.get('/apps/:name/status', async (req, res) => {
-    await access.require(req, slipwayAppReadPermission);
+    await access.require(req, slipwayAppReadPermission, nameParam);
     res.json(await readAppStatus(ctx, nameParam(req)));
   });
 
   router.get('/apps/:name/deployments', async (req, res) => {
-    await access.require(req, slipwayAppReadPermission);
+    await access.require(req, slipwayAppReadPermission, nameParam);
     const name = nameParam(req);
     await store.apps.requireApp(name);
     res.json({ items: await store.deployments.listDeployments(name) });
   });
 
   router.get('/apps/:name/logs', async (req, res) => {
-    await access.require(req, slipwayAppReadPermission);
+    await access.require(req, slipwayAppReadPermission, nameParam);
     const name = nameParam(req);
     const tail = intQuery(req.query.tail, 100);
     if (!Number.isInteger(tail) || tail < 1 || tail > MAX_LOG_TAIL) {

@@ -15,8 +15,13 @@ export function deploymentRoutes(ctx: RouteContext) {
   const router = Router();
 
   router.get('/deployments/:id', async (req, res) => {
-    await access.require(req, slipwayAppReadPermission);
+    const { credentials } = await access.requireSome(
+      req,
+      slipwayAppReadPermission,
+    );
     const id = idParam(req);
+    const { app } = await deployments.requireDeployment(id);
+    await access.requireFor(credentials, slipwayAppReadPermission, app);
     await sendJob(req, res, {
       type: 'deployment',
       get: () => deployments.requireDeployment(id),
@@ -27,9 +32,17 @@ export function deploymentRoutes(ctx: RouteContext) {
   });
 
   router.post('/deployments/:id/cancel', async (req, res) => {
-    await access.require(req, slipwayAppOperatePermission);
+    const { credentials } = await access.requireSome(
+      req,
+      slipwayAppOperatePermission,
+    );
     const id = idParam(req);
     const deployment = await deployments.requireDeployment(id);
+    await access.requireFor(
+      credentials,
+      slipwayAppOperatePermission,
+      deployment.app,
+    );
     const cancelled = runner.cancel(id);
     res.status(cancelled ? 202 : 409).json({
       deployment,

@@ -1,4 +1,7 @@
-import { slipwayAppReadPermission } from '@slipway/plugin-slipway-common';
+import {
+  slipwayAppReadPermission,
+  slipwayHostReadPermission,
+} from '@slipway/plugin-slipway-common';
 import Router from 'express-promise-router';
 import { toPublicHost } from '../hosts/configuredHosts';
 import { nameParam } from './params';
@@ -10,18 +13,31 @@ export function hostRoutes(ctx: RouteContext) {
   const router = Router();
 
   router.get('/hosts', async (req, res) => {
-    await access.require(req, slipwayAppReadPermission);
+    const { list } = await access.requireSome(req, slipwayHostReadPermission);
     await hosts.refresh(infra);
+    // Every host has a row (configured ones too), so the database decides which the caller
+    // sees, by the owner column, as it does for apps.
+    const visible =
+      list.result === 'all' ? undefined : await infra.hostNamesVisible(list);
     res.json({
-      items: hosts.list().map(h => toPublicHost(h, hosts.sourceOf(h.name))),
+      items: hosts
+        .list()
+        .filter(h => !visible || visible.has(h.name))
+        .map(h => toPublicHost(h, hosts.sourceOf(h.name))),
     });
   });
 
   router.get('/hosts/:name', async (req, res) => {
-    await access.require(req, slipwayAppReadPermission);
+    const credentials = await access.require(
+      req,
+      slipwayHostReadPermission,
+      nameParam,
+    );
     const name = nameParam(req);
     const record = await infra.requireHost(name);
     await hosts.refresh(infra);
+    // The host's apps are shown as far as the caller may read apps.
+    const apps = await access.listFor(credentials, slipwayAppReadPermission);
     res.json({
       host: {
         ...record,
@@ -31,7 +47,7 @@ export function hostRoutes(ctx: RouteContext) {
           (hosts.has(name) && Boolean(hosts.get(name).hostKey)),
         usable: hosts.has(name),
       },
-      apps: await store.apps.listApps({ host: name }),
+      apps: await store.apps.listApps({ host: name, permission: apps.list }),
       jobs: await infra.listJobs(name),
     });
   });

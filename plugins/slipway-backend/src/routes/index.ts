@@ -1,5 +1,6 @@
 import express from 'express';
 import Router from 'express-promise-router';
+import { conditionEvaluators } from '../permissions/rulesets';
 import { Access } from '../service/access';
 import { appRoutes } from './apps';
 import { appJobRoutes } from './appJobs';
@@ -24,7 +25,11 @@ export async function createRouter(
 ): Promise<express.Router> {
   const ctx: RouteContext = {
     ...options,
-    access: new Access(options.httpAuth, options.permissions),
+    access: new Access(
+      options.httpAuth,
+      options.permissions,
+      conditionEvaluators(options.permissionsRegistry),
+    ),
     followPollMs: options.followPollMs ?? 250,
   };
   const router = Router();

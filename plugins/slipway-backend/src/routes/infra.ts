@@ -4,10 +4,12 @@ import {
   dnsLabel,
   formatViolations,
   provisionRequestSchema,
-  slipwayAppReadPermission,
   slipwayHostDestroyPermission,
   slipwayHostProvisionPermission,
+  slipwayHostReadPermission,
 } from '@slipway/plugin-slipway-common';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { PolicyDecision } from '@backstage/plugin-permission-common';
 import { Request, Response } from 'express';
 import Router from 'express-promise-router';
 import { evaluateProvisionPolicy, policyErrorBody } from '../policy/policy';
@@ -17,6 +19,37 @@ import { idParam, parseField } from './params';
 import { RouteContext } from './RouteContext';
 
 const hostName = dnsLabel('name');
+const destroyName = (req: Request) =>
+  parseField('name', hostName, req.body?.name);
+
+/**
+ * Who may provision a name. A host that has a row and is not destroyed is authorized as itself
+ * by the framework (provisioning would be refused as a name in use anyway, but never after
+ * telling someone else's name is free). A new or destroyed name has no resource the framework
+ * can judge as the request means it, so the decision's conditions are applied here to the host
+ * the request would create, with the owner it names: "owners may provision" then means a
+ * caller provisions only for owners they belong to.
+ */
+async function authorizeProvision(
+  ctx: RouteContext,
+  credentials: BackstageCredentials,
+  decision: PolicyDecision,
+  request: { name: string; owner: string },
+): Promise<void> {
+  const existing = await ctx.infra.getHost(request.name);
+  if (existing && existing.state !== 'destroyed') {
+    await ctx.access.requireFor(
+      credentials,
+      slipwayHostProvisionPermission,
+      request.name,
+    );
+    return;
+  }
+  ctx.access.requireNew(slipwayHostProvisionPermission, decision, {
+    name: request.name,
+    owner: request.owner,
+  });
+}
 
 /**
  * `POST /infra/provision`: validate, check the policy (with the owner's host count), then
@@ -25,7 +58,8 @@ const hostName = dnsLabel('name');
 function provision(ctx: RouteContext) {
   const { access, infra, infraRunner } = ctx;
   return async (req: Request, res: Response) => {
-    const credentials = await access.require(
+    // A caller denied every provision gets a 403 whatever the body; the host comes after it.
+    const { credentials, decision } = await access.requireSome(
       req,
       slipwayHostProvisionPermission,
     );
@@ -39,6 +73,7 @@ function provision(ctx: RouteContext) {
         )}`,
       );
     }
+    await authorizeProvision(ctx, credentials, decision, parsed.data);
     const violations = evaluateProvisionPolicy(ctx.policy, parsed.data, {
       hostsOwnedByOwner: await infra.countHostsOfOwner(parsed.data.owner),
     });
@@ -71,8 +106,12 @@ export function infraRoutes(ctx: RouteContext) {
   router.post('/infra/provision', provision(ctx));
 
   router.post('/infra/destroy', async (req, res) => {
-    const credentials = await access.require(req, slipwayHostDestroyPermission);
-    const name = parseField('name', hostName, req.body?.name);
+    const credentials = await access.require(
+      req,
+      slipwayHostDestroyPermission,
+      destroyName,
+    );
+    const name = destroyName(req);
     const force = req.body?.force ?? false;
     if (typeof force !== 'boolean')
       throw new InputError('force: must be true or false');
@@ -85,8 +124,13 @@ export function infraRoutes(ctx: RouteContext) {
   });
 
   router.get('/infra/jobs/:id', async (req, res) => {
-    await access.require(req, slipwayAppReadPermission);
+    const { credentials } = await access.requireSome(
+      req,
+      slipwayHostReadPermission,
+    );
     const id = idParam(req);
+    const { host } = await infra.requireJob(id);
+    await access.requireFor(credentials, slipwayHostReadPermission, host);
     await sendJob(req, res, {
       type: 'job',
       get: () => infra.requireJob(id),
@@ -97,9 +141,20 @@ export function infraRoutes(ctx: RouteContext) {
   });
 
   router.post('/infra/jobs/:id/cancel', async (req, res) => {
-    await access.require(req, slipwayHostProvisionPermission);
+    const { credentials } = await access.requireSome(
+      req,
+      slipwayHostProvisionPermission,
+    );
     const id = idParam(req);
     const job = await infra.requireJob(id);
+    // Stopping a job is as much as the job itself: a destroy's by who may destroy the host.
+    await access.requireFor(
+      credentials,
+      job.kind === 'destroy'
+        ? slipwayHostDestroyPermission
+        : slipwayHostProvisionPermission,
+      job.host,
+    );
     if (!infraRunner.cancel(id)) {
       throw new ConflictError(
         `Provisioning job ${id} is ${job.status} and not running in this backend`,

@@ -6,35 +6,139 @@ import {
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
-  BasicPermission,
+  PolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
+import { SLIPWAY_HOST_RESOURCE_TYPE } from '@slipway/plugin-slipway-common';
+import { SlipwayOwnedResource } from '@slipway/plugin-slipway-node';
 import { Request } from 'express';
+import { ListAccess } from '../permissions/ownerFilter';
+import { ConditionEvaluator } from '../permissions/rulesets';
 
-/** Who is asking, and whether the permission policy lets them. */
+/** The answer to "may they, on some of them?": the decision and what it means for a list. */
+export type ListDecision = {
+  credentials: BackstageCredentials;
+  decision: PolicyDecision;
+  list: ListAccess;
+};
+
+function refused(permission: ResourcePermission, resourceRef?: string) {
+  const action = permission.name.replace(/^slipway\./, '').replace('.', ' ');
+  return new NotAllowedError(
+    resourceRef
+      ? `You are not allowed to ${action} "${resourceRef}"`
+      : `You are not allowed to ${action}`,
+  );
+}
+
+/**
+ * Who is asking, and whether the permission policy lets them act on a resource. A single
+ * resource is authorized by the permission framework itself (it loads the resource through
+ * our registered `getResources` to apply a conditional decision); lists and resources that do
+ * not exist yet take the conditional decision and apply it here.
+ */
 export class Access {
   constructor(
     private readonly httpAuth: HttpAuthService,
     private readonly permissions: PermissionsService,
+    private readonly evaluators: {
+      app: ConditionEvaluator;
+      host: ConditionEvaluator;
+    },
   ) {}
 
+  /** The caller, or a 401. */
+  async credentials(req: Request): Promise<BackstageCredentials> {
+    return this.httpAuth.credentials(req, { allow: ['user', 'service'] });
+  }
+
+  /**
+   * The caller, if the policy allows `permission` on the resource named `resourceRef`. A
+   * function (such as `nameParam`) is read after authentication, so a caller without
+   * credentials gets a 401 before any 400 about the name.
+   */
   async require(
     req: Request,
-    permission: BasicPermission,
+    permission: ResourcePermission,
+    resourceRef: string | ((req: Request) => string),
   ): Promise<BackstageCredentials> {
-    const credentials = await this.httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await this.permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You are not allowed to ${permission.name
-          .replace(/^slipway\./, '')
-          .replace('.', ' ')}`,
-      );
-    }
+    const credentials = await this.credentials(req);
+    const ref =
+      typeof resourceRef === 'function' ? resourceRef(req) : resourceRef;
+    await this.requireFor(credentials, permission, ref);
     return credentials;
+  }
+
+  /** As `require`, for a caller already known (after a lookup named the resource). */
+  async requireFor(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission,
+    resourceRef: string,
+  ): Promise<void> {
+    const [decision] = await this.permissions.authorize(
+      [{ permission, resourceRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw refused(permission, resourceRef);
+    }
+  }
+
+  /**
+   * The policy's decision on `permission` without a resource: a 403 when it denies outright,
+   * else what a list may show. Routes that must look a resource up first call this before, so
+   * a caller denied everything gets a 403 rather than learning which ids exist.
+   */
+  async requireSome(
+    req: Request,
+    permission: ResourcePermission,
+  ): Promise<ListDecision> {
+    const credentials = await this.credentials(req);
+    const found = await this.listFor(credentials, permission);
+    if (found.decision.result === AuthorizeResult.DENY) {
+      throw refused(permission);
+    }
+    return found;
+  }
+
+  /** As `requireSome` without the 403: a denial is an empty list (`none`). */
+  async listFor(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission,
+  ): Promise<ListDecision> {
+    const [decision] = await this.permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.CONDITIONAL) {
+      const result = decision.result === AuthorizeResult.ALLOW ? 'all' : 'none';
+      return { credentials, decision, list: { result } };
+    }
+    const criteria = this.evaluatorOf(permission).toCriteria(
+      decision.conditions,
+    );
+    return { credentials, decision, list: { result: 'filter', criteria } };
+  }
+
+  /**
+   * Whether a decision from `requireSome` allows a resource that does not exist yet (a new
+   * app, a new host): the framework cannot load it by name, so its conditions are judged here
+   * against what the resource would be, with the rules registered for its type.
+   */
+  requireNew(
+    permission: ResourcePermission,
+    decision: PolicyDecision,
+    resource: SlipwayOwnedResource,
+  ): void {
+    if (!this.evaluatorOf(permission).allows(decision, resource)) {
+      throw refused(permission, resource.name);
+    }
+  }
+
+  private evaluatorOf(permission: ResourcePermission): ConditionEvaluator {
+    return permission.resourceType === SLIPWAY_HOST_RESOURCE_TYPE
+      ? this.evaluators.host
+      : this.evaluators.app;
   }
 }
 

@@ -228,7 +228,10 @@ const Deployments = (props: { name: string }) => {
   const classes = useStyles();
   const api = useApi(slipwayApiRef);
   const now = useNow(5000);
-  const canOperate = usePermission({ permission: slipwayAppOperatePermission });
+  const canOperate = usePermission({
+    permission: slipwayAppOperatePermission,
+    resourceRef: name,
+  });
   const [list, setList] = useState<{
     items?: Deployment[];
     error?: Error;

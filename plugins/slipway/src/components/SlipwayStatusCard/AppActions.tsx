@@ -203,9 +203,18 @@ export const AppActions = (props: {
   const classes = useStyles();
   const api = useApi(slipwayApiRef);
   const { app, destroyed, busy, onStarted } = props;
-  const canDeploy = usePermission({ permission: slipwayAppDeployPermission });
-  const canOperate = usePermission({ permission: slipwayAppOperatePermission });
-  const canDestroy = usePermission({ permission: slipwayAppDestroyPermission });
+  const canDeploy = usePermission({
+    permission: slipwayAppDeployPermission,
+    resourceRef: app.name,
+  });
+  const canOperate = usePermission({
+    permission: slipwayAppOperatePermission,
+    resourceRef: app.name,
+  });
+  const canDestroy = usePermission({
+    permission: slipwayAppDestroyPermission,
+    resourceRef: app.name,
+  });
   const [dialog, setDialog] = useState<'rollback' | 'destroy'>();
   const [running, setRunning] = useState<Action>();
   const [error, setError] = useState<string>();

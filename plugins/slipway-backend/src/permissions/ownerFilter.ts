@@ -1,0 +1,78 @@
+import {
+  isAndCriteria,
+  isNotCriteria,
+  isOrCriteria,
+} from '@backstage/plugin-permission-node';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { ownerForms } from '@slipway/plugin-slipway-common';
+import { SlipwayOwnerFilter } from '@slipway/plugin-slipway-node';
+import { Knex } from 'knex';
+
+/** A policy's conditions on a list, as the rules' `toQuery` made them: owner filters in a tree. */
+export type OwnerCriteria = PermissionCriteria<SlipwayOwnerFilter>;
+
+/**
+ * What a caller may see of a list: everything (ALLOW), nothing (DENY), or the rows that pass
+ * the policy's conditions (CONDITIONAL).
+ */
+export type ListAccess =
+  | { result: 'all' }
+  | { result: 'none' }
+  | { result: 'filter'; criteria: OwnerCriteria };
+
+/**
+ * One leaf: the owner column holds one of the owners' stored spellings, matched the way
+ * `AppStore.listApps` matches its `owner` query (see `ownerForms`). The `is not null` keeps a
+ * `not` around it true for rows without an owner, as `IS_OWNER`'s `apply` says.
+ */
+function whereOwner(
+  qb: Knex.QueryBuilder,
+  column: string,
+  filter: SlipwayOwnerFilter,
+) {
+  const forms = [...new Set(filter.owners.flatMap(ownerForms))].filter(Boolean);
+  if (!forms.length) {
+    qb.whereRaw('1 = 0');
+    return;
+  }
+  qb.whereNotNull(column).whereRaw(
+    `lower(??) in (${forms.map(() => '?').join(', ')})`,
+    [column, ...forms],
+  );
+}
+
+/**
+ * Adds the criteria to `qb` as one parenthesized where clause over `column`. An empty `anyOf`
+ * matches nothing and an empty `allOf` everything, as the permission framework evaluates them.
+ */
+export function whereOwnerCriteria(
+  qb: Knex.QueryBuilder,
+  criteria: OwnerCriteria,
+  column = 'owner',
+): void {
+  qb.where(inner => {
+    if (isAndCriteria(criteria)) {
+      for (const part of criteria.allOf)
+        inner.andWhere(b => whereOwnerCriteria(b, part, column));
+    } else if (isOrCriteria(criteria)) {
+      if (!criteria.anyOf.length) inner.whereRaw('1 = 0');
+      for (const part of criteria.anyOf)
+        inner.orWhere(b => whereOwnerCriteria(b, part, column));
+    } else if (isNotCriteria(criteria)) {
+      inner.whereNot(b => whereOwnerCriteria(b, criteria.not, column));
+    } else {
+      whereOwner(inner, column, criteria);
+    }
+  });
+}
+
+/** Applies a list's access to a query: no clause, a clause that matches nothing, or the filter. */
+export function applyListAccess(
+  qb: Knex.QueryBuilder,
+  access: ListAccess | undefined,
+  column = 'owner',
+): void {
+  if (!access || access.result === 'all') return;
+  if (access.result === 'none') qb.whereRaw('1 = 0');
+  else whereOwnerCriteria(qb, access.criteria, column);
+}
