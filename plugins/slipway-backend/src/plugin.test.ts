@@ -6,6 +6,7 @@ import {
 import { startNatsServer, waitFor } from '@slipway/test-harness';
 import request from 'supertest';
 import { streamState } from './__testUtils__/jetstream';
+import { slipwayPermissions } from '@slipway/plugin-slipway-common';
 import { slipwayPlugin } from './plugin';
 
 describe('slipwayPlugin', () => {
@@ -100,5 +101,54 @@ describe('slipwayPlugin', () => {
     } finally {
       await nats.close();
     }
+  });
+  it('registers apps and hosts as resource types with IS_OWNER for the permission backend', async () => {
+    const server = await start();
+    const service = mockCredentials.service.header();
+    const metadata = await request(server)
+      .get('/api/slipway/.well-known/backstage/permissions/metadata')
+      .set('Authorization', service);
+    expect(metadata.status).toBe(200);
+    expect(
+      metadata.body.rules.map(
+        (r: { name: string; resourceType: string }) =>
+          `${r.resourceType} ${r.name}`,
+      ),
+    ).toEqual(['slipway-app IS_OWNER', 'slipway-host IS_OWNER']);
+    expect(
+      metadata.body.permissions.map((p: { name: string }) => p.name).sort(),
+    ).toEqual(slipwayPermissions.map(p => p.name).sort());
+
+    // The configured host `local` is loaded by getResources; it has no owner.
+    const isOwner = (resourceType: string) => ({
+      rule: 'IS_OWNER',
+      resourceType,
+      params: { claims: ['group:default/team-a'] },
+    });
+    const applied = await request(server)
+      .post('/api/slipway/.well-known/backstage/permissions/apply-conditions')
+      .set('Authorization', service)
+      .send({
+        items: [
+          {
+            id: '1',
+            resourceRef: 'local',
+            resourceType: 'slipway-host',
+            conditions: { not: isOwner('slipway-host') },
+          },
+          {
+            id: '2',
+            resourceRef: 'no-such-app',
+            resourceType: 'slipway-app',
+            conditions: { not: isOwner('slipway-app') },
+          },
+        ],
+      });
+    expect(applied.status).toBe(200);
+    // An unknown app is denied whatever the conditions: nothing to judge.
+    expect(applied.body.items).toEqual([
+      { id: '1', result: 'ALLOW' },
+      { id: '2', result: 'DENY' },
+    ]);
   });
 });

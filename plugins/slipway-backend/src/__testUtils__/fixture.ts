@@ -21,6 +21,7 @@ import { SlipwayStores } from '../database/SlipwayStores';
 import { JobRunner } from '../appJobs/JobRunner';
 import { createSlipwayServices } from '../services';
 import { createRouter } from '../routes';
+import { policyPermissions, TestPolicy } from './policyPermissions';
 
 /**
  * Slipway's backend parts wired as plugin.ts wires them, against a real database, the
@@ -31,6 +32,8 @@ export async function createSlipwayFixture(
   knex: Knex,
   opts: {
     deny?: boolean;
+    /** A policy answering per permission, resource and user; overrides `deny`. */
+    policy?: TestPolicy;
     config?: object;
     integrations?: object;
     /** The IaC tool (e.g. a TerraformRunner on the stand-in); default: `terraform` on PATH. */
@@ -84,9 +87,14 @@ export async function createSlipwayFixture(
   const router = await createRouter({
     logger,
     httpAuth: mockServices.httpAuth(),
-    permissions: mockServices.permissions({
-      result: opts.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
-    }),
+    permissions: opts.policy
+      ? policyPermissions(opts.policy, {
+          apps: names => store.apps.getAppsByName(names),
+          hosts: names => infra.getHostsByName(names),
+        })
+      : mockServices.permissions({
+          result: opts.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+        }),
     store,
     ping,
     hosts,
@@ -102,6 +110,8 @@ export async function createSlipwayFixture(
   const app = express().use('/api/slipway', router).use(middleware.error());
   return {
     app,
+    /** The router itself, for tests that walk its routes. */
+    router,
     store,
     infra,
     infraRunner,
