@@ -13,6 +13,7 @@ import { slipwayTestDatabaseIds } from '@slipway/test-harness';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { createSlipwayFixture, uniqueSuffix } from './__testUtils__/fixture';
+import { listen, SseClient, stop } from './__testUtils__/sseClient';
 import { TestPolicy } from './__testUtils__/policyPermissions';
 
 /**
@@ -241,6 +242,38 @@ describe.each(slipwayTestDatabaseIds())(
       expect(takeover.status).toBe(403);
       const own = await dryDeploy({ name: aApp, port: 39001 });
       expect(own.status).not.toBe(403);
+    });
+
+    it('GET /events carries only the events of apps the caller may read', async () => {
+      const server = await listen(fixture.app);
+      const client = await SseClient.connect(server, '/api/slipway/events');
+      try {
+        const app = (name: string, port: number, owner: string) =>
+          fixture.store.apps.upsertAppForDeploy({
+            name,
+            host: 'test',
+            repo: 'http://127.0.0.1/none.git',
+            ref: null,
+            port,
+            containerPort: 8080,
+            healthPath: '/health',
+            envNames: [],
+            initiator: null,
+            owner,
+          });
+        // Team B's app first: events arrive in order, so once A's is in, B's would be too.
+        await app(`sse-b-${suffix}`, 39011, 'group:team-b');
+        await app(`sse-a-${suffix}`, 39012, 'group:default/team-a');
+        await client.until('team A’s event', c =>
+          c.events().some(e => e.app === `sse-a-${suffix}`),
+        );
+        expect(client.events().map(e => e.app)).not.toContain(
+          `sse-b-${suffix}`,
+        );
+      } finally {
+        client.close();
+        await stop(server);
+      }
     });
 
     it('GET /hosts shows only the caller’s hosts', async () => {

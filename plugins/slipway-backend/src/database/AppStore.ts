@@ -56,6 +56,13 @@ export class AppStore {
     return rows.map(appFromRow);
   }
 
+  /** Whether the app passes the caller's read access (destroyed apps too). */
+  async isVisible(name: string, permission: ListAccess): Promise<boolean> {
+    const query = this.knex<AppRow>('slipway_apps').where({ name }).first();
+    applyListAccess(query, permission);
+    return Boolean(await query);
+  }
+
   async listApps(
     filter: {
       state?: AppState;

@@ -172,8 +172,12 @@ export class InfraStore {
   }
 
   /** The names of the hosts the caller may see, filtered by the database on the owner column. */
-  async hostNamesVisible(permission: ListAccess): Promise<Set<string>> {
+  async hostNamesVisible(
+    permission: ListAccess,
+    among?: string[],
+  ): Promise<Set<string>> {
     const query = this.knex('slipway_hosts').select('name');
+    if (among) query.whereIn('name', among);
     applyListAccess(query, permission);
     return new Set((await query).map((row: { name: string }) => row.name));
   }

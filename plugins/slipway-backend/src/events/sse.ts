@@ -24,6 +24,8 @@ export function streamEvents(
   bus: SlipwayEventBus,
   filter: SlipwayEventFilter,
   pingMs: number = DEFAULT_PING_MS,
+  /** Which events this caller may see; all when undefined. */
+  visible?: (event: SlipwayEvent) => Promise<boolean>,
 ): void {
   res.status(200);
   // SSE is UTF-8 by definition: no charset parameter.
@@ -64,7 +66,13 @@ export function streamEvents(
     // A client that cannot even take the last write gets no pings piled on top.
     if (!res.writableNeedDrain) res.write(': ping\n\n');
   }, pingMs);
-  const unsubscribe = bus.subscribe(event => write(sseMessage(event)), filter, {
+  // A check that waits on the database holds this subscriber's next events, as a full socket does.
+  const deliver = visible
+    ? async (event: SlipwayEvent) => {
+        if (await visible(event)) await write(sseMessage(event));
+      }
+    : (event: SlipwayEvent) => write(sseMessage(event));
+  const unsubscribe = bus.subscribe(deliver, filter, {
     onDropped: reason => {
       // The client reconnects after `retry` and reloads what it shows.
       if (open) res.write(`: dropped: ${reason}\n\n`);

@@ -1,10 +1,11 @@
 import {
   dnsLabel,
   slipwayAppReadPermission,
+  slipwayHostReadPermission,
 } from '@slipway/plugin-slipway-common';
-import { NotAllowedError } from '@backstage/errors';
 import Router from 'express-promise-router';
 import { streamEvents } from '../events/sse';
+import { eventReadFilter } from '../service/eventAccess';
 import { optionalQuery } from './params';
 import { RouteContext } from './RouteContext';
 
@@ -21,14 +22,18 @@ export function eventRoutes(ctx: RouteContext) {
     const app = optionalQuery(req, 'app', appQuery);
     if (app) {
       await ctx.access.requireFor(credentials, slipwayAppReadPermission, app);
-    } else if (list.result !== 'all') {
-      // Filtering every event by its app's owner is the next slice; until then a reader
-      // whose reads are conditional follows one app at a time (`?app=`), never all of them.
-      throw new NotAllowedError(
-        'You may read only some apps: follow one with ?app=<name>',
-      );
     }
-    streamEvents(req, res, ctx.events, { app }, ctx.eventsPingMs);
+    // The whole stream carries every app's and host's events: each goes out only if the
+    // caller may read its app or host. One app's stream was authorized above.
+    const visible = app
+      ? undefined
+      : eventReadFilter(ctx, {
+          apps: list,
+          hosts: (
+            await ctx.access.listFor(credentials, slipwayHostReadPermission)
+          ).list,
+        });
+    streamEvents(req, res, ctx.events, { app }, ctx.eventsPingMs, visible);
   });
   return router;
 }
