@@ -3,7 +3,6 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   slipwayAppDeployPermission,
   slipwayAppReadPermission,
-  slipwayHostReadPermission,
 } from '@slipway/plugin-slipway-common';
 import {
   slipwayAppConditions,
@@ -150,7 +149,7 @@ describe.each(slipwayTestDatabaseIds())(
         return { conditions: slipwayAppConditions.isOwner({ claims }) };
       if (permission.name === slipwayAppDeployPermission.name)
         return { conditions: slipwayAppConditions.isOwner({ claims }) };
-      if (permission.name === slipwayHostReadPermission.name)
+      if (permission.resourceType === 'slipway-host')
         return { conditions: slipwayHostConditions.isOwner({ claims }) };
       return AuthorizeResult.ALLOW;
     };
@@ -274,6 +273,34 @@ describe.each(slipwayTestDatabaseIds())(
         client.close();
         await stop(server);
       }
+    });
+
+    const provision = (owner: string) =>
+      request(fixture.app)
+        .post('/api/slipway/infra/provision?dryRun=true')
+        .set('Authorization', mockCredentials.user.header('user:default/alice'))
+        .send({
+          name: `new-host-${suffix}`,
+          owner,
+          region: 'eu-west-1',
+          instance_type: 't3.small',
+          ssh_cidrs: ['203.0.113.0/24'],
+          tags: { CostCenter: 'cc-1' },
+        });
+
+    it('a host may be provisioned only for an owner the caller is', async () => {
+      expect((await provision('group:team-b')).status).toBe(403);
+      // Past the authorization: the platform policy's answer, whatever the config says.
+      expect([200, 400]).toContain((await provision('group:team-a')).status);
+    });
+
+    it('a host is destroyed only by its owners', async () => {
+      // `test` is the configured host: nobody owns it.
+      const res = await request(fixture.app)
+        .post('/api/slipway/infra/destroy')
+        .set('Authorization', mockCredentials.user.header('user:default/alice'))
+        .send({ name: 'test' });
+      expect(res.status).toBe(403);
     });
 
     it('GET /hosts shows only the caller’s hosts', async () => {
