@@ -487,6 +487,21 @@ describe('SlipwayStatusCard', () => {
       }
     });
 
+    it('asks for each action on the app it shows, so a policy can decide per app', async () => {
+      // Allowed on hello-static only: the card shows hello-static, so its actions appear.
+      await renderCard({
+        authorize: request =>
+          request.resourceRef === 'hello-static'
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+      });
+
+      expect(
+        await screen.findByRole('button', { name: 'Redeploy' }),
+      ).toBeEnabled();
+      expect(screen.getByRole('button', { name: 'Destroy' })).toBeEnabled();
+    });
+
     it('shows each action by its own permission', async () => {
       await renderCard({
         authorize: request =>
