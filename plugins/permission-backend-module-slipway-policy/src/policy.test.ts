@@ -493,3 +493,62 @@ describe('configuration', () => {
     expect(decision.result).toBe(AuthorizeResult.CONDITIONAL);
   });
 });
+
+describe('composing decideSlipwayPermission into another policy (as in the README)', () => {
+  class MyPolicy implements PermissionPolicy {
+    constructor(private readonly slipway: SlipwayPolicyOptions) {}
+
+    async handle(
+      request: { permission: Permission },
+      user?: PolicyQueryUser,
+    ): Promise<PolicyDecision> {
+      const slipway = decideSlipwayPermission(request, user, this.slipway);
+      if (slipway) return slipway;
+      // The deployer's own rule for everything else: no catalog deletes.
+      return request.permission.name === 'catalog.entity.delete'
+        ? { result: AuthorizeResult.DENY }
+        : { result: AuthorizeResult.ALLOW };
+    }
+  }
+
+  it('decides Slipway permissions as the Slipway policy does and leaves the rest', async () => {
+    const policy = new MyPolicy(
+      readSlipwayPolicyOptions(
+        new ConfigReader({
+          slipway: { permissions: { adminGroups: ['group:platform-admins'] } },
+        }),
+      ),
+    );
+    const catalogDelete = createPermission({
+      name: 'catalog.entity.delete',
+      attributes: { action: 'delete' },
+      resourceType: 'catalog-entity',
+    });
+    expect(
+      await policy.handle({ permission: catalogDelete }, users.admin),
+    ).toEqual({ result: AuthorizeResult.DENY });
+    expect(
+      await policy.handle(
+        { permission: slipwayAppDestroyPermission },
+        users.admin,
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    const forReader = await policy.handle(
+      { permission: slipwayAppDestroyPermission },
+      users.reader,
+    );
+    expect(
+      outcomeFor(forReader, slipwayAppDestroyPermission, teamAResource),
+    ).toBe('DENY');
+    expect(
+      outcomeFor(
+        await policy.handle(
+          { permission: slipwayAppDestroyPermission },
+          users.owner,
+        ),
+        slipwayAppDestroyPermission,
+        teamAResource,
+      ),
+    ).toBe('ALLOW');
+  });
+});
