@@ -21,11 +21,10 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@slipway/plugin-scaffolder-backend-module-slipway'));
 
-// Permissions: allow-all until Slipway's own policy lands (see the frontend issue).
+// Permissions: Slipway's policy (owners act on their apps and hosts, `slipway.permissions.adminGroups`
+// on all; every other permission is allowed). See plugins/permission-backend-module-slipway-policy.
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(import('@slipway/plugin-permission-backend-module-slipway-policy'));
 
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));

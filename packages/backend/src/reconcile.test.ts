@@ -81,6 +81,9 @@ describe('a backend restart during a deploy', () => {
       container_port: 8080,
       health_path: '/health',
       host: 'harness',
+      // The guest's team (examples/org.yaml): an app without an owner is only for admins, and the
+      // test deploys it again after the restart.
+      owner: 'group:default/platform-team',
     });
 
     const started = await api('/apps/deploy', { method: 'POST', body });
