@@ -1,11 +1,12 @@
 import { DeploymentStore } from '../database/DeploymentStore';
+import { SecretMask } from './SecretMask';
 
 /**
  * A deployment's log. Lines go to the database as they happen; every known secret value is
  * masked first, so env values never reach the log even if a build prints them.
  */
 export class JobLog {
-  private secrets: string[] = [];
+  private readonly mask = new SecretMask();
   private pending: Promise<void> = Promise.resolve();
 
   constructor(
@@ -16,19 +17,13 @@ export class JobLog {
     this.addSecrets(secrets);
   }
 
-  /** Masks values learnt during the job (a redeploy reads its env from the host). */
+  /** Masks values learnt during the job (a redeploy or rollback reads its env from the host). */
   addSecrets(values: string[]): void {
-    // Very short values would mask ordinary text; they are also not secrets worth the name.
-    // Longest first, so a secret that contains another is masked whole.
-    this.secrets = [...this.secrets, ...values.filter(s => s.length >= 3)].sort(
-      (a, b) => b.length - a.length,
-    );
+    this.mask.add(values);
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join('***');
-    return out;
+    return this.mask.apply(text);
   }
 
   /** A step of the job, as the user reads it. */

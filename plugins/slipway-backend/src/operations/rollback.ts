@@ -69,6 +69,8 @@ export async function rollbackApp(
   const env = running
     ? await readContainerEnv(conn, running.id, app.envNames)
     : {};
+  // Masked before anything can print them (a failing gate's container output, an error).
+  log.addSecrets(Object.values(env));
   if (app.envNames.length && !running) {
     await log.step(
       `No running container to carry env vars over from: starting without ${app.envNames.join(

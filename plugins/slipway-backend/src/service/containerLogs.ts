@@ -1,11 +1,13 @@
 import { App } from '@slipway/plugin-slipway-common';
 import { dockerLogsTail } from '@slipway/plugin-slipway-node';
 import { HostRegistry } from '../hosts/HostRegistry';
-import { listAppContainers } from '../hosts/containers';
+import { listAppContainers, readContainerEnv } from '../hosts/containers';
+import { SecretMask } from '../jobs/SecretMask';
 
 /**
  * The last `tail` lines of the app's container: the one of its current deployment, else any
- * running one. No container gives no lines rather than an error.
+ * running one. No container gives no lines rather than an error. The app's env values (read
+ * from the container: Slipway never stores them) are masked, since apps print them.
  */
 export async function readContainerLogs(
   hosts: HostRegistry,
@@ -22,10 +24,16 @@ export async function readContainerLogs(
     const out = await conn.exec(dockerLogsTail(current.id, tail), {
       allowFailure: true,
     });
+    const mask = new SecretMask(
+      app.envNames.length
+        ? Object.values(await readContainerEnv(conn, current.id, app.envNames))
+        : [],
+    );
     const lines = `${out.stdout}${out.stderr}`
       .split('\n')
       .filter(Boolean)
-      .slice(-tail);
+      .slice(-tail)
+      .map(line => mask.apply(line));
     return { container: current.name, lines };
   } finally {
     await conn.close();
