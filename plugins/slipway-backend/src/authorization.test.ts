@@ -243,6 +243,21 @@ describe.each(slipwayTestDatabaseIds())(
       expect(own.status).not.toBe(403);
     });
 
+    it('an owner cannot hand their app to an owner they are not', async () => {
+      const handOver = await dryDeploy({
+        name: aApp,
+        port: 39001,
+        owner: 'group:team-b',
+      });
+      expect(handOver.status).toBe(403);
+      const sameOwner = await dryDeploy({
+        name: aApp,
+        port: 39001,
+        owner: 'group:default/team-a',
+      });
+      expect(sameOwner.status).not.toBe(403);
+    });
+
     it('GET /events carries only the events of apps the caller may read', async () => {
       const server = await listen(fixture.app);
       const client = await SseClient.connect(server, '/api/slipway/events');

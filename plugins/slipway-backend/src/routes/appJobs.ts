@@ -49,13 +49,15 @@ async function authorizeDeploy(
   decision: PolicyDecision,
   request: { name: string; owner?: string },
 ): Promise<void> {
-  if (await ctx.store.apps.getApp(request.name)) {
+  const existing = await ctx.store.apps.getApp(request.name);
+  if (existing) {
     await ctx.access.requireFor(
       credentials,
       slipwayAppDeployPermission,
       request.name,
     );
-    return;
+    // Handing the app to another owner is judged as creating it for that owner.
+    if (request.owner === undefined || request.owner === existing.owner) return;
   }
   ctx.access.requireNew(slipwayAppDeployPermission, decision, {
     name: request.name,
