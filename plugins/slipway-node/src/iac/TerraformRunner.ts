@@ -1,34 +1,30 @@
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { LastLines, LineSplitter } from '../connection/lines';
-import {
-  IacCancelledError,
-  IacCommandError,
-  IacError,
-  IacOutputFormatError,
-  IacToolMissingError,
-  IacWorkDirError,
-} from './errors';
-import {
-  describeEvent,
-  isSupportedUiVersion,
-  parseLine,
-  TfStreamCollector,
-} from './jsonStream';
 import { Masker } from './mask';
+import { TfStreamCollector } from './streamCollector';
+import {
+  countActions,
+  parsePlanRepresentation,
+  parseOutputs,
+} from './terraformDocuments';
+import {
+  checkWorkDir,
+  IacLogger,
+  maskDiagnostics,
+  runTool,
+  RunOutcome,
+  RunSpec,
+} from './toolProcess';
 import {
   ApplyResult,
   IacApplyOptions,
   IacCallOptions,
   IacChangeCounts,
   IacDestroyOptions,
-  IacDiagnostic,
   IacInitOptions,
   IacOutputs,
   IacOutputsOptions,
   IacPlanOptions,
-  IacResourceChange,
   IacTool,
   IacVariablesOptions,
   InitResult,
@@ -39,12 +35,6 @@ import {
 export const DEFAULT_KILL_GRACE_MS = 10_000;
 export const DEFAULT_VAR_FILE_NAME = 'slipway.auto.tfvars.json';
 export const DEFAULT_PLAN_FILE_NAME = 'slipway.tfplan';
-
-/** The part of Backstage's LoggerService the runner uses. */
-export interface IacLogger {
-  info(message: string): void;
-  warn(message: string): void;
-}
 
 export interface TerraformRunnerOptions {
   /**
@@ -63,17 +53,6 @@ export interface TerraformRunnerOptions {
   /** Told which commands run (argv only: it never holds variable values). */
   logger?: IacLogger;
 }
-
-type RunSpec = {
-  subcommand: string;
-  args: string[];
-  options: IacCallOptions;
-  masker: Masker;
-  /** The command prints one JSON document on stdout (show, output), not a message stream. */
-  document?: boolean;
-};
-
-type RunOutcome = { collector: TfStreamCollector; stdout: string };
 
 /**
  * Terraform or OpenTofu as an `IacTool`: runs the executable with argv arrays (never a shell)
@@ -243,173 +222,17 @@ export class TerraformRunner implements IacTool {
     }
   }
 
-  private async run(spec: RunSpec): Promise<RunOutcome> {
-    const { subcommand, options, masker } = spec;
-    if (options.signal?.aborted) {
-      throw new IacCancelledError(this.name, subcommand, false);
-    }
-    await checkWorkDir(options.workDir);
-    const argv = [subcommand, ...spec.args];
-    this.options.logger?.info(
-      `Running ${this.binary} ${argv.join(' ')} in ${options.workDir}`,
+  private run(spec: RunSpec): Promise<RunOutcome> {
+    return runTool(
+      {
+        binary: this.binary,
+        name: this.name,
+        killGraceMs: this.killGraceMs,
+        env: this.options.env,
+        logger: this.options.logger,
+      },
+      spec,
     );
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...this.options.env,
-      ...options.env,
-      TF_IN_AUTOMATION: '1',
-      TF_INPUT: '0',
-    };
-
-    return new Promise<RunOutcome>((resolve, reject) => {
-      const collector = new TfStreamCollector();
-      const lastLines = new LastLines(20);
-      const stdoutLines = new LineSplitter();
-      const stderrLines = new LineSplitter();
-      let stdoutDocument = '';
-      let settled = false;
-      let cancelled = false;
-      let forced = false;
-      let killTimer: NodeJS.Timeout | undefined;
-      let warnedUiVersion = false;
-
-      const progress = (line: string | undefined) => {
-        if (line === undefined || !options.onProgress) return;
-        try {
-          options.onProgress(masker.mask(line));
-        } catch {
-          // A failing listener must not break the run of the tool.
-        }
-      };
-      const onStdoutLine = (line: string) => {
-        const event = parseLine(line);
-        collector.add(event);
-        if (event.type === 'plain' && event.text.trim() !== '') {
-          lastLines.push(masker.mask(event.text));
-        }
-        if (
-          event.type === 'version' &&
-          !warnedUiVersion &&
-          !isSupportedUiVersion(event.ui)
-        ) {
-          warnedUiVersion = true;
-          progress(
-            `Warning: ${this.name} speaks machine-readable UI version ${event.ui}, ` +
-              'which Slipway does not know; progress may be incomplete',
-          );
-        }
-        progress(describeEvent(event));
-      };
-      const onStderrLine = (line: string) => {
-        if (line.trim() === '') return;
-        lastLines.push(masker.mask(line));
-        progress(line);
-      };
-
-      const child = spawn(this.binary, argv, {
-        cwd: options.workDir,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // Its own process group, so that a forced stop reaches its providers too.
-        detached: true,
-      });
-
-      const signalChild = (signal: NodeJS.Signals, group: boolean) => {
-        if (!child.pid) return;
-        try {
-          process.kill(group ? -child.pid : child.pid, signal);
-        } catch {
-          // Already gone.
-        }
-      };
-      const onAbort = () => {
-        if (cancelled || settled) return;
-        cancelled = true;
-        this.options.logger?.warn(
-          `Cancelling ${this.name} ${subcommand} in ${options.workDir}: SIGINT, SIGKILL in ${this.killGraceMs} ms`,
-        );
-        // SIGINT is Terraform's graceful stop: it finishes in-flight operations, writes its
-        // state and releases the lock. Only the tool itself gets it, as from a terminal's ^C
-        // for the tool alone; its providers ignore SIGINT anyway.
-        signalChild('SIGINT', false);
-        killTimer = setTimeout(() => {
-          forced = true;
-          signalChild('SIGKILL', true);
-        }, this.killGraceMs);
-      };
-      const finish = (error?: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(killTimer);
-        options.signal?.removeEventListener('abort', onAbort);
-        if (error) reject(error);
-        else resolve({ collector, stdout: stdoutDocument });
-      };
-
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-
-      child.once('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') {
-          finish(
-            new IacToolMissingError(
-              this.binary,
-              'no such executable was found',
-              { cause: error },
-            ),
-          );
-        } else if (error.code === 'EACCES') {
-          finish(
-            new IacToolMissingError(this.binary, 'it is not executable', {
-              cause: error,
-            }),
-          );
-        } else {
-          finish(
-            new IacError(
-              'IAC_SPAWN_FAILED',
-              `Could not run ${this.binary} ${subcommand}: ${error.message}`,
-              { cause: error },
-            ),
-          );
-        }
-      });
-
-      child.stdout.setEncoding('utf8');
-      child.stderr.setEncoding('utf8');
-      child.stdout.on('data', (chunk: string) => {
-        if (spec.document) stdoutDocument += chunk;
-        else stdoutLines.push(chunk).forEach(onStdoutLine);
-      });
-      child.stderr.on('data', (chunk: string) => {
-        stderrLines.push(chunk).forEach(onStderrLine);
-      });
-
-      child.once('close', (code, signal) => {
-        if (!spec.document) stdoutLines.end().forEach(onStdoutLine);
-        stderrLines.end().forEach(onStderrLine);
-        // Cancelled, unless the tool succeeded anyway (the abort raced its end): then the
-        // work is done, and the result says so.
-        if (cancelled && code !== 0) {
-          if (forced) signalChild('SIGKILL', true);
-          finish(new IacCancelledError(this.name, subcommand, forced));
-          return;
-        }
-        if (code !== 0) {
-          finish(
-            new IacCommandError({
-              tool: this.name,
-              subcommand,
-              exitCode: code,
-              signal,
-              diagnostics: maskDiagnostics(collector.errors(), masker),
-              lastLines: lastLines.get(),
-            }),
-          );
-          return;
-        }
-        finish();
-      });
-    });
   }
 }
 
@@ -421,31 +244,6 @@ function maskerOf(options: IacCallOptions & Partial<IacVariablesOptions>) {
   );
 }
 
-async function checkWorkDir(workDir: string): Promise<void> {
-  let stat;
-  try {
-    stat = await fs.stat(workDir);
-  } catch {
-    throw new IacWorkDirError(workDir, 'does not exist');
-  }
-  if (!stat.isDirectory()) {
-    throw new IacWorkDirError(workDir, 'is not a directory');
-  }
-}
-
-function maskDiagnostics(
-  diagnostics: IacDiagnostic[],
-  masker: Masker,
-): IacDiagnostic[] {
-  if (masker.isEmpty) return diagnostics;
-  return diagnostics.map(d => ({
-    ...d,
-    summary: masker.mask(d.summary),
-    detail: masker.mask(d.detail),
-    ...(d.address !== undefined ? { address: masker.mask(d.address) } : {}),
-  }));
-}
-
 function countsOf(summary: IacChangeCounts): IacChangeCounts {
   return {
     add: summary.add,
@@ -453,17 +251,6 @@ function countsOf(summary: IacChangeCounts): IacChangeCounts {
     remove: summary.remove,
     import: summary.import ?? 0,
   };
-}
-
-/** Counts as Terraform's plan line counts: a replacement is one add and one remove. */
-export function countActions(changes: IacResourceChange[]): IacChangeCounts {
-  const counts = { add: 0, change: 0, remove: 0, import: 0 };
-  for (const { actions } of changes) {
-    if (actions.includes('create')) counts.add += 1;
-    if (actions.includes('delete')) counts.remove += 1;
-    if (actions.includes('update')) counts.change += 1;
-  }
-  return counts;
 }
 
 function applyResultOf(
@@ -487,104 +274,4 @@ function applyResultOf(
     })),
     diagnostics: maskDiagnostics(collector.warnings(), masker),
   };
-}
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function parseJsonDocument(tool: string, subcommand: string, text: string) {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new IacOutputFormatError(
-      tool,
-      subcommand,
-      `expected one JSON document, got ${
-        text.trim() === '' ? 'nothing' : 'text that is not JSON'
-      }`,
-    );
-  }
-}
-
-/**
- * The parts of `show -json <planfile>` Slipway uses: each resource change's address, type,
- * name and actions, and whether any output changes. Values are left behind.
- */
-export function parsePlanRepresentation(
-  tool: string,
-  text: string,
-): { resourceChanges: IacResourceChange[]; outputsChange: boolean } {
-  const plan = parseJsonDocument(tool, 'show', text);
-  if (!isObject(plan) || typeof plan.format_version !== 'string') {
-    throw new IacOutputFormatError(
-      tool,
-      'show',
-      'the plan representation has no format_version',
-    );
-  }
-  if (plan.format_version.split('.')[0] !== '1') {
-    throw new IacOutputFormatError(
-      tool,
-      'show',
-      `plan format version ${plan.format_version} is not supported (1.x is)`,
-    );
-  }
-  const rawChanges = Array.isArray(plan.resource_changes)
-    ? plan.resource_changes
-    : [];
-  const resourceChanges: IacResourceChange[] = [];
-  for (const raw of rawChanges) {
-    if (!isObject(raw) || typeof raw.address !== 'string') continue;
-    const change = isObject(raw.change) ? raw.change : {};
-    const actions = Array.isArray(change.actions)
-      ? change.actions.filter((a): a is string => typeof a === 'string')
-      : [];
-    const entry: IacResourceChange = {
-      address: raw.address,
-      type: typeof raw.type === 'string' ? raw.type : '',
-      name: typeof raw.name === 'string' ? raw.name : '',
-      actions,
-    };
-    if (typeof raw.module_address === 'string') {
-      entry.moduleAddress = raw.module_address;
-    }
-    resourceChanges.push(entry);
-  }
-  const outputChanges = isObject(plan.output_changes)
-    ? Object.values(plan.output_changes)
-    : [];
-  const outputsChange = outputChanges.some(
-    c =>
-      isObject(c) &&
-      Array.isArray(c.actions) &&
-      c.actions.some(a => a !== 'no-op'),
-  );
-  return { resourceChanges, outputsChange };
-}
-
-/** `output -json`: `{ "<name>": { "sensitive": bool, "type": ..., "value": ... } }`. */
-export function parseOutputs(tool: string, text: string): IacOutputs {
-  const document = parseJsonDocument(tool, 'output', text);
-  if (!isObject(document)) {
-    throw new IacOutputFormatError(
-      tool,
-      'output',
-      'expected a JSON object of outputs',
-    );
-  }
-  const outputs: IacOutputs = {};
-  for (const [name, raw] of Object.entries(document)) {
-    if (!isObject(raw) || typeof raw.sensitive !== 'boolean') {
-      throw new IacOutputFormatError(
-        tool,
-        'output',
-        `output "${name}" is not of the form {sensitive, type, value}`,
-      );
-    }
-    outputs[name] = { value: raw.value, sensitive: raw.sensitive };
-    if (raw.type !== undefined) outputs[name].type = raw.type;
-  }
-  return outputs;
 }

@@ -38,24 +38,29 @@ export {
   DEFAULT_PLAN_FILE_NAME,
   DEFAULT_VAR_FILE_NAME,
   TerraformRunner,
+} from './TerraformRunner';
+export {
   countActions,
   parseOutputs,
   parsePlanRepresentation,
-} from './TerraformRunner';
-export type { IacLogger, TerraformRunnerOptions } from './TerraformRunner';
+} from './terraformDocuments';
+export type { TerraformRunnerOptions } from './TerraformRunner';
+export type { IacLogger } from './toolProcess';
 export {
   SUPPORTED_UI_MAJOR,
-  TfStreamCollector,
-  describeChangeSummary,
-  describeDiagnostic,
-  describeEvent,
-  formatElapsed,
   isSupportedUiVersion,
-  oneLine,
   parseLine,
   parseStream,
   toIacDiagnostic,
 } from './jsonStream';
+export {
+  describeChangeSummary,
+  describeDiagnostic,
+  describeEvent,
+  formatElapsed,
+  oneLine,
+} from './describeEvent';
+export { TfStreamCollector } from './streamCollector';
 export type {
   TfChange,
   TfChangeSummaryMessage,

@@ -3,12 +3,14 @@ import {
   describeDiagnostic,
   describeEvent,
   formatElapsed,
+} from './describeEvent';
+import {
   isSupportedUiVersion,
   parseLine,
   parseStream,
   TfEvent,
-  TfStreamCollector,
 } from './jsonStream';
+import { TfStreamCollector } from './streamCollector';
 
 const res = (addr: string, type: string, name: string) => ({
   addr,
