@@ -1,77 +1,24 @@
 // Only the type: the package declares @backstage/config for tests, and callers pass their own.
 import type { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  deployRequestSchema,
-  describeZodError,
-  formatViolations,
-  gitRef,
-  provisionRequestSchema,
-  ValidDeployRequest,
-  ValidProvisionRequest,
-} from '@slipway/plugin-slipway-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { commitBody as body, planIacCommit } from '../gitops/commitPlan';
 import {
-  FileChange,
   GitOpsRepo,
   gitIdentity,
   scrubSecrets,
   secretsOf,
 } from '../gitops/gitopsRepo';
 import { openPullRequest } from '../gitops/pullRequests';
-import {
-  checkIacPath,
-  checkModuleSource,
-  checkSshPublicKey,
-  defaultIacPath,
-  defaultModuleSource,
-  normalizeIacPath,
-  RenderedFile,
-  renderIacFiles,
-} from '../gitops/renderIac';
-import {
-  getCredentials,
-  GitOpsTarget,
-  pullRequestPlaceholderUrl,
-  resolveTarget,
-} from '../gitops/target';
+import { getCredentials, pullRequestPlaceholderUrl } from '../gitops/target';
 import { examples } from './commitIac.examples';
-
-const KINDS = ['host', 'app'] as const;
-const MODES = ['pull-request', 'push'] as const;
-type Kind = (typeof KINDS)[number];
-type Mode = (typeof MODES)[number];
 
 /** The committer of every Slipway commit; the author is the person who ran the template. */
 export const SLIPWAY_COMMITTER = { name: 'Slipway', email: 'slipway@noreply' };
 
 const DRY_RUN_SHA = '0'.repeat(40);
-
-type Plan = {
-  target: GitOpsTarget;
-  kind: Kind;
-  mode: Mode;
-  name: string;
-  targetBranch?: string;
-  iacPath: string;
-  files: RenderedFile[];
-  subject: string;
-  title: string;
-  description?: string;
-  /** Lines describing the request for the commit and PR body (never env values). */
-  summary: string[];
-};
-
-function optionalString(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') {
-    throw new InputError(`${field} must be a string`);
-  }
-  return value;
-}
 
 /** `mock-task-id` -> `mocktask`; a uuid -> its first 8 hex digits. */
 function shortTaskId(id: string | undefined): string {
@@ -97,177 +44,8 @@ export function createCommitIacAction(options: {
 }) {
   const { integrations, config } = options;
 
-  function plan(input: Record<string, unknown>): Plan {
-    const repoUrl = optionalString(input.repoUrl, 'repoUrl');
-    if (!repoUrl) {
-      throw new InputError(
-        'repoUrl is required, e.g. github.com?owner=acme&repo=platform-infra',
-      );
-    }
-    const target = resolveTarget(integrations, repoUrl);
-
-    const kind = input.kind as Kind;
-    if (!KINDS.includes(kind)) {
-      throw new InputError(
-        `kind must be one of ${KINDS.join(', ')} (got ${JSON.stringify(
-          input.kind,
-        )})`,
-      );
-    }
-    const mode = (input.mode ?? 'pull-request') as Mode;
-    if (!MODES.includes(mode)) {
-      throw new InputError(
-        `mode must be one of ${MODES.join(', ')} (got ${JSON.stringify(
-          input.mode,
-        )})`,
-      );
-    }
-
-    const targetBranch = optionalString(input.targetBranch, 'targetBranch');
-    if (targetBranch !== undefined) {
-      const checked = gitRef.safeParse(targetBranch);
-      if (!checked.success) {
-        throw new InputError(
-          `targetBranch: ${checked.error.issues[0].message.replace(
-            /^ref\b/,
-            'targetBranch',
-          )}`,
-        );
-      }
-    }
-
-    const raw = input.request;
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-      throw new InputError(
-        `request must be an object: a ${
-          kind === 'host' ? 'provision' : 'deploy'
-        } request`,
-      );
-    }
-    const parsed =
-      kind === 'host'
-        ? provisionRequestSchema.safeParse(raw)
-        : deployRequestSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw new InputError(
-        `Invalid ${
-          kind === 'host' ? 'provision' : 'deploy'
-        } request: ${formatViolations(describeZodError(parsed.error, raw))}`,
-      );
-    }
-    const name = parsed.data.name;
-
-    const requestedPath = optionalString(input.path, 'path');
-    const pathProblem =
-      requestedPath === undefined ? undefined : checkIacPath(requestedPath);
-    if (pathProblem) throw new InputError(`path: ${pathProblem}`);
-    const iacPath = requestedPath
-      ? normalizeIacPath(requestedPath)
-      : defaultIacPath(kind, name);
-
-    const title = optionalString(input.title, 'title');
-    if (title !== undefined && (title.length > 200 || /[\r\n]/.test(title))) {
-      throw new InputError('title must be one line of at most 200 characters');
-    }
-    const description = optionalString(input.description, 'description');
-    if (description !== undefined && description.length > 20_000) {
-      throw new InputError('description must be at most 20000 characters');
-    }
-
-    let files: RenderedFile[];
-    let subject: string;
-    let summary: string[];
-    if (kind === 'host') {
-      // parsed came from provisionRequestSchema: kind chose the schema above.
-      const request = parsed.data as ValidProvisionRequest;
-      const fromInput = optionalString(input.moduleSource, 'moduleSource');
-      const fromConfig = config?.getOptionalString(
-        'slipway.gitops.moduleSource',
-      );
-      const moduleSource =
-        fromInput ?? fromConfig ?? defaultModuleSource(iacPath);
-      const sourceProblem = checkModuleSource(moduleSource);
-      if (sourceProblem) {
-        throw new InputError(
-          fromInput !== undefined
-            ? `moduleSource: ${sourceProblem}`
-            : `slipway.gitops.moduleSource in app-config: ${sourceProblem}`,
-        );
-      }
-      const keyFrom = config?.getOptionalString('slipway.gitops.sshPublicKey')
-        ? 'slipway.gitops.sshPublicKey'
-        : 'slipway.iac.sshPublicKey';
-      const sshPublicKey = config?.getOptionalString(keyFrom)?.trim();
-      const keyProblem = sshPublicKey
-        ? checkSshPublicKey(sshPublicKey)
-        : undefined;
-      if (keyProblem) {
-        throw new Error(`${keyFrom} in app-config ${keyProblem}`);
-      }
-      files = renderIacFiles(
-        {
-          kind: 'host',
-          request,
-          options: { moduleSource, sshPublicKey: sshPublicKey || undefined },
-        },
-        iacPath,
-      );
-      subject = `slipway: provision host ${name}`;
-      summary = [
-        `Host ${name} for ${request.owner}: ${request.instance_type} in ${request.region}`,
-        `SSH from ${request.ssh_cidrs.join(', ')}; app ports ${
-          request.app_ports.from
-        }-${request.app_ports.to}`,
-        `Terraform module: ${moduleSource}`,
-      ];
-    } else {
-      const request = parsed.data as ValidDeployRequest;
-      const envNames = Object.keys(request.env).sort();
-      files = renderIacFiles({ kind: 'app', request }, iacPath);
-      subject = `slipway: deploy app ${name}`;
-      summary = [
-        `App ${name} from ${request.repo}${
-          request.ref ? `@${request.ref}` : ''
-        } on host ${request.host}, port ${request.port} -> ${
-          request.container_port
-        }, health ${request.health_path}`,
-        ...(envNames.length
-          ? [`Env names (values are not stored): ${envNames.join(', ')}`]
-          : []),
-      ];
-    }
-
-    return {
-      target,
-      kind,
-      mode,
-      name,
-      targetBranch,
-      iacPath,
-      files,
-      subject,
-      title: title ?? subject,
-      description,
-      summary,
-    };
-  }
-
-  function body(
-    p: Plan,
-    changes: FileChange[],
-    taskId: string | undefined,
-    requester: string | undefined,
-  ): string {
-    return [
-      ...p.summary,
-      '',
-      'Changed files:',
-      ...changes.map(c => `  ${c.status} ${c.path}`),
-      '',
-      ...(requester ? [`Requested by: ${requester}`] : []),
-      `Scaffolder task: ${taskId ?? 'unknown'}`,
-    ].join('\n');
-  }
+  const plan = (input: Record<string, unknown>) =>
+    planIacCommit(input, { integrations, config });
 
   return createTemplateAction({
     id: 'slipway:commit-iac',

@@ -1,5 +1,5 @@
 import type { GitOpsTarget } from './target';
-import { scrubSecrets } from './gitopsRepo';
+import { scrubSecrets } from './gitEnv';
 
 export type PullRequestRequest = {
   target: GitOpsTarget;
