@@ -15,10 +15,11 @@ import Router from 'express-promise-router';
 import { evaluateProvisionPolicy, policyErrorBody } from '../policy/policy';
 import { initiatorOf } from '../service/access';
 import { sendJob } from './ndjson';
-import { idParam, parseField } from './params';
+import { idParam, optionalBoolean, parseField, wantsStream } from './params';
 import { RouteContext } from './RouteContext';
 
 const hostName = dnsLabel('name');
+const JOB_ID = 'a job id';
 const destroyName = (req: Request) =>
   parseField('name', hostName, req.body?.name);
 
@@ -63,7 +64,10 @@ function provision(ctx: RouteContext) {
       req,
       slipwayHostProvisionPermission,
     );
-    const dryRun = req.query.dryRun === 'true' || req.body?.dryRun === true;
+    const dryRun =
+      optionalBoolean('dryRun', req.query.dryRun, 'query') ||
+      optionalBoolean('dryRun', req.body?.dryRun, 'body') ||
+      false;
     const { dryRun: _ignored, ...body } = req.body ?? {};
     const parsed = provisionRequestSchema.safeParse(body);
     if (!parsed.success) {
@@ -112,9 +116,7 @@ export function infraRoutes(ctx: RouteContext) {
       destroyName,
     );
     const name = destroyName(req);
-    const force = req.body?.force ?? false;
-    if (typeof force !== 'boolean')
-      throw new InputError('force: must be true or false');
+    const force = optionalBoolean('force', req.body?.force, 'body') ?? false;
     const job = await infraRunner.destroy(
       name,
       { force },
@@ -128,7 +130,9 @@ export function infraRoutes(ctx: RouteContext) {
       req,
       slipwayHostReadPermission,
     );
-    const id = idParam(req);
+    const id = idParam(req, JOB_ID);
+    // The query is checked before the job is looked up, so a bad one is a 400 either way.
+    wantsStream(req);
     const { host } = await infra.requireJob(id);
     await access.requireFor(credentials, slipwayHostReadPermission, host);
     await sendJob(req, res, {
@@ -145,7 +149,7 @@ export function infraRoutes(ctx: RouteContext) {
       req,
       slipwayHostProvisionPermission,
     );
-    const id = idParam(req);
+    const id = idParam(req, JOB_ID);
     const job = await infra.requireJob(id);
     // Stopping a job is as much as the job itself: a destroy's by who may destroy the host.
     await access.requireFor(

@@ -37,11 +37,27 @@ export function nameParam(req: Request): string {
   return parseField('name', appName, req.params.name);
 }
 
-/** The `:id` of a deployment or infrastructure job route. */
-export function idParam(req: Request): string {
+/** The `:id` of a deployment or infrastructure job route; `what` names it in the 400. */
+export function idParam(req: Request, what = 'a deployment id'): string {
   const id = req.params.id;
-  if (!UUID.test(id)) throw new InputError('id: a deployment id is a UUID');
+  if (!UUID.test(id)) throw new InputError(`id: ${what} is a UUID`);
   return id;
+}
+
+/**
+ * An optional boolean: JSON `true`/`false` in a body, `true`/`false` in a query. Anything else is
+ * a 400 rather than read as false: a mistyped `dryRun` must not start the real thing.
+ */
+export function optionalBoolean(
+  field: string,
+  value: unknown,
+  from: 'body' | 'query',
+): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'boolean' && from === 'body') return value;
+  if (value === 'true' && from === 'query') return true;
+  if (value === 'false' && from === 'query') return false;
+  throw new InputError(`${field}: must be true or false`);
 }
 
 /** A query value that must be one plain integer (not an array, not `0x10`, not `1e2`). */
@@ -55,7 +71,7 @@ export function intQuery(value: unknown, fallback: number): number {
 /** Whether the client asked to follow a job (`?follow=true` or an NDJSON `Accept`). */
 export function wantsStream(req: Request): boolean {
   return (
-    req.query.follow === 'true' ||
+    optionalBoolean('follow', req.query.follow, 'query') === true ||
     String(req.headers.accept ?? '').includes('application/x-ndjson')
   );
 }
