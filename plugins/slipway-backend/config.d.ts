@@ -29,7 +29,28 @@ export interface Config {
        * Skip host key verification. Local development only: logged loudly at every connection.
        */
       insecureSkipHostKeyVerification?: boolean;
+      /**
+       * The host's owner, an entity ref such as `group:default/team-a`: with reads restricted
+       * to owners, only they (and admins) see it. Without one, the host is admins' only.
+       */
+      owner?: string;
     }>;
+    /** Who owns an app. */
+    ownership?: {
+      /**
+       * Whether an app's catalog Component decides its owner (default true): a Component
+       * annotated `slipway/app-name: <app>`, read by the catalog from the app's own
+       * repository, makes its `spec.owner` the app's owner in place of the owner recorded at
+       * first deploy.
+       */
+      fromCatalog?: boolean;
+      /** How often the owners are read from the catalog. Default every minute. */
+      catalogSync?: {
+        frequency: { minutes?: number; seconds?: number } | string;
+        timeout: { minutes?: number; seconds?: number } | string;
+        initialDelay?: { minutes?: number; seconds?: number } | string;
+      };
+    };
     /** Where apps may be cloned from. */
     repos?: {
       /**

@@ -11,6 +11,7 @@ import {
 import { slipwayTestDatabaseIds } from '@slipway/test-harness';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { CatalogOwnerStore } from './database/CatalogOwnerStore';
 import { createSlipwayFixture, uniqueSuffix } from './__testUtils__/fixture';
 import { listen, SseClient, stop } from './__testUtils__/sseClient';
 import { TestPolicy } from './__testUtils__/policyPermissions';
@@ -256,6 +257,57 @@ describe.each(slipwayTestDatabaseIds())(
         owner: 'group:default/team-a',
       });
       expect(sameOwner.status).not.toBe(403);
+    });
+
+    it('a first deploy without an owner records the caller as its owner', async () => {
+      const res = await dryDeploy({ name: `n4-${suffix}` });
+      expect(res.status).toBe(200);
+      expect(res.body.request.owner).toBe('user:default/alice');
+    });
+
+    it('redeploying another ref is deploying: refused to a non-owner', async () => {
+      const res = await request(fixture.app)
+        .post(`/api/slipway/apps/${bApp}/redeploy`)
+        .set('Authorization', mockCredentials.user.header('user:default/alice'))
+        .send({ ref: 'other-branch' });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain(bApp);
+      expect(
+        await fixture.store.deployments.listDeployments(bApp),
+      ).toHaveLength(0);
+    });
+
+    it('the owner named by the app’s catalog Component wins over the recorded one', async () => {
+      const owners = new CatalogOwnerStore(knex);
+      const apps = await owners.listOwnership();
+      // Team B's app, registered in the catalog as team A's: Alice now owns it, everywhere.
+      await owners.apply(
+        apps,
+        new Map([
+          [
+            bApp,
+            {
+              owner: 'group:default/team-a',
+              entity: 'component:default/b-app',
+            },
+          ],
+        ]),
+      );
+      const listed = async () =>
+        (await asAlice('/apps')).body.items.map(
+          (a: { name: string }) => a.name,
+        );
+      expect(await listed()).toContain(bApp);
+      const status = await asAlice(`/apps/${bApp}/status`);
+      expect(status.status).toBe(200);
+      expect(status.body.app).toMatchObject({
+        owner: 'group:default/team-a',
+        ownerEntity: 'component:default/b-app',
+      });
+      // The Component gone, the recorded owner applies again.
+      await owners.apply(await owners.listOwnership(), new Map());
+      expect(await listed()).not.toContain(bApp);
+      expect((await asAlice(`/apps/${bApp}/status`)).status).toBe(403);
     });
 
     it('GET /events carries only the events of apps the caller may read', async () => {

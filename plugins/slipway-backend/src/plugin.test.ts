@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { startNatsServer, waitFor } from '@slipway/test-harness';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { streamState } from './__testUtils__/jetstream';
 import { slipwayPermissions } from '@slipway/plugin-slipway-common';
@@ -14,6 +15,8 @@ describe('slipwayPlugin', () => {
     const { server } = await startTestBackend({
       features: [
         slipwayPlugin,
+        // The catalog's in-memory stand-in: this test is not about ownership from the catalog.
+        catalogServiceMock.factory(),
         mockServices.rootConfig.factory({ data: config }),
       ],
     });
@@ -28,7 +31,7 @@ describe('slipwayPlugin', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ok',
-      database: { ok: true, migration: '20261126' },
+      database: { ok: true, migration: '20261203' },
     });
   });
 
@@ -78,6 +81,7 @@ describe('slipwayPlugin', () => {
         sshPort: 22,
         user: 'deploy',
         hostKeyPinned: true,
+        owner: null,
       },
     ]);
     expect(JSON.stringify(res.body)).not.toContain('PRIVATE-KEY-MATERIAL');

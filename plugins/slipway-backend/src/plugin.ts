@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { CatalogOwnerSync } from './catalog/CatalogOwnerSync';
+import { readOwnershipSettings } from './catalog/settings';
 import { registerSlipwayPermissions } from './permissions/registerPermissions';
 import { createRouter } from './routes';
 import { createSlipwayServices } from './services';
@@ -28,6 +31,8 @@ export const slipwayPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         lifecycle: coreServices.lifecycle,
         notifications: notificationService,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
       },
       async init(deps) {
         const { logger, httpRouter, lifecycle, scheduler } = deps;
@@ -69,6 +74,15 @@ export const slipwayPlugin = createBackendPlugin({
         await services.healthCleaner.schedule(scheduler);
         await pipeline.schedule(scheduler);
         await services.reconciler.schedule(scheduler, lifecycle);
+        const ownership = readOwnershipSettings(deps.config);
+        if (ownership.fromCatalog) {
+          await new CatalogOwnerSync({
+            catalog: deps.catalog,
+            auth: deps.auth,
+            store: services.catalogOwners,
+            logger,
+          }).schedule(scheduler, ownership.schedule);
+        }
 
         logger.info(
           `Slipway ready with hosts: ${services.configured

@@ -4,6 +4,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { IacTool, TerraformRunner } from '@slipway/plugin-slipway-node';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from './database/migrations';
+import { CatalogOwnerStore } from './database/CatalogOwnerStore';
 import { InfraStore } from './database/InfraStore';
 import {
   createSlipwayStores,
@@ -107,6 +108,8 @@ export async function createSlipwayServices(opts: SlipwayServicesOptions) {
     settings,
     policy: readPolicyConfig(config),
     store,
+    /** Apps' owners as their catalog Components name them (written by CatalogOwnerSync). */
+    catalogOwners: new CatalogOwnerStore(knex),
     /** Whether the database answers (for `GET /health`). */
     ping: () => pingDatabase(knex),
     infra,

@@ -4,13 +4,26 @@ import {
   AppState,
   AppTransition,
   canTransitionApp,
-  ownerForms,
 } from '@slipway/plugin-slipway-common';
 import type { AppTransitionEvent } from '../changes/StoreChange';
 import { Knex } from 'knex';
 import { ChangeWriter, isUniqueViolation } from './ChangeWriter';
 import { AppRow, appFromRow, now, transitionFromRow } from './rows';
-import { applyListAccess, ListAccess } from '../permissions/ownerFilter';
+import {
+  applyListAccess,
+  ListAccess,
+  OwnerColumn,
+  whereOwnerIs,
+} from '../permissions/ownerFilter';
+
+/**
+ * An app's owner: its catalog Component's `spec.owner` when the catalog names one (see
+ * CatalogOwnerSync), else the owner recorded at first deploy. Lists filter on this, and
+ * `appFromRow` reads the same, so a list and a single check never disagree.
+ */
+export const APP_OWNER: OwnerColumn = {
+  sql: 'coalesce(catalog_owner, owner)',
+};
 
 export type NewApp = {
   name: string;
@@ -59,7 +72,7 @@ export class AppStore {
   /** Whether the app passes the caller's read access (destroyed apps too). */
   async isVisible(name: string, permission: ListAccess): Promise<boolean> {
     const query = this.knex<AppRow>('slipway_apps').where({ name }).first();
-    applyListAccess(query, permission);
+    applyListAccess(query, permission, APP_OWNER);
     return Boolean(await query);
   }
 
@@ -75,16 +88,10 @@ export class AppStore {
     } = {},
   ): Promise<App[]> {
     const query = this.knex<AppRow>('slipway_apps').orderBy('name');
-    applyListAccess(query, filter.permission);
+    applyListAccess(query, filter.permission, APP_OWNER);
     if (filter.state) query.where('state', filter.state);
     if (filter.host) query.where('host', filter.host);
-    if (filter.owner) {
-      const forms = ownerForms(filter.owner);
-      query.whereRaw(
-        `lower(owner) in (${forms.map(() => '?').join(', ')})`,
-        forms,
-      );
-    }
+    if (filter.owner) whereOwnerIs(query, filter.owner, APP_OWNER);
     if (!filter.includeDestroyed) query.whereNull('destroyed_at');
     return (await query).map(appFromRow);
   }

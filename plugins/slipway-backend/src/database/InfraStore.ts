@@ -125,6 +125,7 @@ export class InfraStore {
       address: string | null;
       sshPort: number | null;
       user: string | null;
+      owner?: string | null;
     }[],
   ) {
     for (const host of hosts) {
@@ -135,6 +136,7 @@ export class InfraStore {
         address: host.address,
         ssh_port: host.sshPort,
         ssh_user: host.user,
+        owner: host.owner ?? null,
         updated_at: now(),
       };
       await this.knex('slipway_hosts')

@@ -42,6 +42,8 @@ export type AppRow = {
   container_port: number;
   health_path: string;
   owner: string | null;
+  catalog_owner?: string | null;
+  catalog_entity?: string | null;
   description: string | null;
   env_names: string;
   current_deployment_id: string | null;
@@ -65,7 +67,8 @@ export function appFromRow(row: AppRow): App {
     port: Number(row.port),
     containerPort: Number(row.container_port),
     healthPath: row.health_path,
-    owner: row.owner ?? null,
+    owner: row.catalog_owner ?? row.owner ?? null,
+    ownerEntity: row.catalog_owner ? row.catalog_entity ?? null : null,
     description: row.description ?? null,
     envNames: JSON.parse(row.env_names),
     currentDeploymentId: row.current_deployment_id,

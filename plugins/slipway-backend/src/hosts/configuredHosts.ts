@@ -27,6 +27,13 @@ const hostConfigSchema = z
       )
       .optional(),
     insecureSkipHostKeyVerification: z.boolean().default(false),
+    owner: z
+      .string()
+      .regex(
+        /^[a-z0-9_-]+:([a-z0-9_.-]+\/)?[a-z0-9_.-]+$/i,
+        'owner must be an entity ref such as group:default/platform-team',
+      )
+      .optional(),
   })
   .strict()
   .superRefine((host, ctx) => {
@@ -65,6 +72,8 @@ export type PublicHost = {
   sshPort: number | null;
   user: string | null;
   hostKeyPinned: boolean;
+  /** Who may act on the host besides admins; configured hosts without one are admins' only. */
+  owner?: string | null;
 };
 
 export const DEFAULT_LOCAL_HOST: ConfiguredHost = hostConfigSchema.parse({
@@ -117,6 +126,7 @@ export function toPublicHost(
     sshPort: host.type === 'ssh' ? host.port : null,
     user: host.type === 'ssh' ? host.user : null,
     hostKeyPinned: Boolean(host.hostKey),
+    owner: host.owner ?? null,
   };
 }
 

@@ -21,13 +21,23 @@ export type ListAccess =
   | { result: 'filter'; criteria: OwnerCriteria };
 
 /**
+ * Where a table keeps its owner: a column name, or an SQL expression over columns (an app's
+ * owner is `coalesce(catalog_owner, owner)`). Always a constant of the code, never input.
+ */
+export type OwnerColumn = string | { sql: string };
+
+function ownerSql(column: OwnerColumn): string {
+  return typeof column === 'string' ? `"${column}"` : `(${column.sql})`;
+}
+
+/**
  * One leaf: the owner column holds one of the owners' stored spellings, matched the way
  * `AppStore.listApps` matches its `owner` query (see `ownerForms`). The `is not null` keeps a
  * `not` around it true for rows without an owner, as `IS_OWNER`'s `apply` says.
  */
 function whereOwner(
   qb: Knex.QueryBuilder,
-  column: string,
+  column: OwnerColumn,
   filter: SlipwayOwnerFilter,
 ) {
   const forms = [...new Set(filter.owners.flatMap(ownerForms))].filter(Boolean);
@@ -35,10 +45,20 @@ function whereOwner(
     qb.whereRaw('1 = 0');
     return;
   }
-  qb.whereNotNull(column).whereRaw(
-    `lower(??) in (${forms.map(() => '?').join(', ')})`,
-    [column, ...forms],
+  const sql = ownerSql(column);
+  qb.whereRaw(`${sql} is not null`).whereRaw(
+    `lower(${sql}) in (${forms.map(() => '?').join(', ')})`,
+    forms,
   );
+}
+
+/** Rows whose owner is one of `owner`'s spellings (a plain `?owner=` query, not a policy). */
+export function whereOwnerIs(
+  qb: Knex.QueryBuilder,
+  owner: string,
+  column: OwnerColumn = 'owner',
+): void {
+  whereOwner(qb, column, { owners: [owner] });
 }
 
 /**
@@ -48,7 +68,7 @@ function whereOwner(
 export function whereOwnerCriteria(
   qb: Knex.QueryBuilder,
   criteria: OwnerCriteria,
-  column = 'owner',
+  column: OwnerColumn = 'owner',
 ): void {
   qb.where(inner => {
     if (isAndCriteria(criteria)) {
@@ -70,7 +90,7 @@ export function whereOwnerCriteria(
 export function applyListAccess(
   qb: Knex.QueryBuilder,
   access: ListAccess | undefined,
-  column = 'owner',
+  column: OwnerColumn = 'owner',
 ): void {
   if (!access || access.result === 'all') return;
   if (access.result === 'none') qb.whereRaw('1 = 0');

@@ -16,7 +16,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { redeployRequest } from '../appJobs/JobRunner';
 import { evaluateDeployPolicy, policyErrorBody } from '../policy/policy';
-import { initiatorOf } from '../service/access';
+import { initiatorOf, userEntityRefOf } from '../service/access';
 import { dryRunDeploy } from '../service/dryRunDeploy';
 import { nameParam, UUID } from './params';
 import { RouteContext } from './RouteContext';
@@ -35,20 +35,21 @@ function accepted(deployment: Deployment) {
 }
 
 /**
- * Who may deploy under a name. Over an existing app it is the deploy permission on that app,
- * decided by the permission framework with the app as stored (its recorded owner), so a
- * request that names another owner cannot take the app over. A new name has no resource the
- * framework could load (getResources finds nothing, and a conditional decision on nothing is a
- * denial), so the policy's decision is judged here against the app the request would create:
- * its name and owner, the request's `owner` or else the caller. A policy of "owners may
- * deploy" thus lets a user create apps only for owners they belong to.
+ * Who may deploy under a name, and the owner the deploy records. Over an existing app it is
+ * the deploy permission on that app, decided by the permission framework with the app as
+ * stored (its owner), so a request that names another owner cannot take the app over. A new
+ * name has no resource the framework could load (getResources finds nothing, and a
+ * conditional decision on nothing is a denial), so the policy's decision is judged here
+ * against the app the request would create: its name and owner, the request's `owner` or else
+ * the calling user, who is then recorded as its owner. A policy of "owners may deploy" thus
+ * lets a user create apps only for owners they belong to, and no app starts out ownerless.
  */
 async function authorizeDeploy(
   ctx: RouteContext,
   credentials: BackstageCredentials,
   decision: PolicyDecision,
   request: { name: string; owner?: string },
-): Promise<void> {
+): Promise<string | undefined> {
   const existing = await ctx.store.apps.getApp(request.name);
   if (existing) {
     await ctx.access.requireFor(
@@ -57,12 +58,17 @@ async function authorizeDeploy(
       request.name,
     );
     // Handing the app to another owner is judged as creating it for that owner.
-    if (request.owner === undefined || request.owner === existing.owner) return;
+    if (request.owner === undefined || request.owner === existing.owner) {
+      return request.owner;
+    }
   }
+  const owner =
+    request.owner ?? (existing ? undefined : userEntityRefOf(credentials));
   ctx.access.requireNew(slipwayAppDeployPermission, decision, {
     name: request.name,
-    owner: request.owner ?? initiatorOf(credentials),
+    owner: owner ?? initiatorOf(credentials),
   });
+  return owner;
 }
 
 /** `POST /apps/deploy`: validate, check the policy, then start the job (or `?dryRun=true`). */
@@ -82,35 +88,34 @@ function deploy(ctx: RouteContext) {
         )}`,
       );
     }
-    await authorizeDeploy(ctx, credentials, decision, parsed.data);
-    const violations = evaluateDeployPolicy(ctx.policy, parsed.data);
+    const owner = await authorizeDeploy(ctx, credentials, decision, {
+      name: parsed.data.name,
+      owner: parsed.data.owner,
+    });
+    const request = { ...parsed.data, owner };
+    const violations = evaluateDeployPolicy(ctx.policy, request);
     if (violations.length) {
       res.status(400).json(policyErrorBody(violations));
       return;
     }
     if (req.query.dryRun === 'true') {
-      res.status(200).json(await dryRunDeploy(ctx, parsed.data));
+      res.status(200).json(await dryRunDeploy(ctx, request));
       return;
     }
-    const deployment = await runner.deploy(
-      parsed.data,
-      initiatorOf(credentials),
-    );
+    const deployment = await runner.deploy(request, initiatorOf(credentials));
     res.status(202).json(accepted(deployment));
   };
 }
 
-/** Jobs on apps: deploy (and its dry run), redeploy, rollback, restart and destroy. */
-export function appJobRoutes(ctx: RouteContext) {
+/** `POST /apps/:name/redeploy`: the app's settings again, at its ref or another. */
+function redeploy(ctx: RouteContext) {
   const { access, runner, store } = ctx;
-  const router = Router();
-
-  router.post('/apps/deploy', deploy(ctx));
-
-  router.post('/apps/:name/redeploy', async (req, res) => {
+  return async (req: Request, res: Response) => {
+    // Redeploying is operating the app; moving it to another ref changes what it runs, which
+    // is deploying (checked below, once the body says so).
     const credentials = await access.require(
       req,
-      slipwayAppDeployPermission,
+      slipwayAppOperatePermission,
       nameParam,
     );
     const name = nameParam(req);
@@ -120,10 +125,14 @@ export function appJobRoutes(ctx: RouteContext) {
         formatViolations(describeZodError(body.error, req.body)),
       );
     }
+    const app = await store.apps.requireApp(name);
+    if (body.data.ref !== undefined && body.data.ref !== app.ref) {
+      await access.requireFor(credentials, slipwayAppDeployPermission, name);
+    }
     // The policy may have changed since the app was deployed: judge the settings again.
     const violations = evaluateDeployPolicy(
       ctx.policy,
-      redeployRequest(await store.apps.requireApp(name), body.data.ref),
+      redeployRequest(app, body.data.ref),
     );
     if (violations.length) {
       res.status(400).json(policyErrorBody(violations));
@@ -133,7 +142,17 @@ export function appJobRoutes(ctx: RouteContext) {
       ref: body.data.ref,
     });
     res.status(202).json(accepted(deployment));
-  });
+  };
+}
+
+/** Jobs on apps: deploy (and its dry run), redeploy, rollback, restart and destroy. */
+export function appJobRoutes(ctx: RouteContext) {
+  const { access, runner } = ctx;
+  const router = Router();
+
+  router.post('/apps/deploy', deploy(ctx));
+
+  router.post('/apps/:name/redeploy', redeploy(ctx));
 
   router.post('/apps/:name/rollback', async (req, res) => {
     const credentials = await access.require(

@@ -142,6 +142,14 @@ export class Access {
   }
 }
 
+/** The signed-in user's entity ref; undefined for a service calling on its own behalf. */
+export function userEntityRefOf(
+  credentials: BackstageCredentials,
+): string | undefined {
+  const principal = credentials.principal as { userEntityRef?: string };
+  return principal.userEntityRef;
+}
+
 /** The initiator recorded on a job: the user's entity ref, or the calling service. */
 export function initiatorOf(credentials: BackstageCredentials): string {
   const principal = credentials.principal as {

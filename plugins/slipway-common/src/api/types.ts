@@ -12,8 +12,18 @@ export type App = {
   port: number;
   containerPort: number;
   healthPath: string;
-  /** Catalog owner (entity ref) and description, as given by the last deploy that named them. */
+  /**
+   * Who owns the app (an entity ref): the `spec.owner` of its catalog Component when one is
+   * registered in the app's repository, else the owner recorded at its first deploy (the
+   * request's `owner`, or the user who deployed it). Permissions are judged on this.
+   */
   owner: string | null;
+  /**
+   * The catalog Component the owner comes from; absent or null when the owner is the one
+   * recorded at deploy.
+   */
+  ownerEntity?: string | null;
+  /** As given by the last deploy that named it. */
   description: string | null;
   /** Names only: values are never stored or returned. */
   envNames: string[];
