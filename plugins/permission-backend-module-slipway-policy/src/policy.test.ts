@@ -25,7 +25,9 @@ import {
   slipwayHostDestroyPermission,
   slipwayHostProvisionPermission,
   slipwayHostReadPermission,
+  slipwayIacPushPermission,
   slipwayPermissions,
+  slipwayScaffolderPermissions,
 } from '@slipway/plugin-slipway-common';
 import {
   slipwayAppRules,
@@ -209,6 +211,21 @@ describe('SlipwayPermissionPolicy: who may do what (readAccess all, the default)
         nobody: 'DENY',
       },
     ],
+    // Basic: a push to a GitOps branch skips review whatever it touches, so owning grants nothing.
+    [
+      slipwayIacPushPermission,
+      {
+        reader: 'DENY',
+        owner: 'DENY',
+        directOwner: 'DENY',
+        admin: 'ALLOW',
+        nobody: 'DENY',
+      },
+    ],
+  ];
+  const everySlipwayPermission = [
+    ...slipwayPermissions,
+    ...slipwayScaffolderPermissions,
   ];
 
   const rows = matrix.flatMap(([permission, expected]) =>
@@ -219,7 +236,7 @@ describe('SlipwayPermissionPolicy: who may do what (readAccess all, the default)
 
   it('covers every Slipway permission', () => {
     expect(matrix.map(([p]) => p.name).sort()).toEqual(
-      slipwayPermissions.map(p => p.name).sort(),
+      everySlipwayPermission.map(p => p.name).sort(),
     );
   });
 
@@ -258,7 +275,7 @@ describe('SlipwayPermissionPolicy: who may do what (readAccess all, the default)
   });
 
   it('gives admins a definitive ALLOW, not a condition', async () => {
-    for (const permission of slipwayPermissions) {
+    for (const permission of everySlipwayPermission) {
       expect((await decide('admin', permission)).decision).toEqual({
         result: AuthorizeResult.ALLOW,
       });
@@ -399,17 +416,23 @@ describe('permissions that are not Slipway resources', () => {
     expect(fallbackPolicy.handle).toHaveBeenCalledTimes(1);
   });
 
-  it('a basic permission named slipway.* is for admins only', async () => {
-    const push = createPermission({
-      name: 'slipway.iac.push',
+  it('slipway.iac.push and any other basic slipway.* permission are for admins only', async () => {
+    const future = createPermission({
+      name: 'slipway.something.new',
       attributes: { action: 'update' },
     });
-    expect((await decide('owner', push)).decision).toEqual({
-      result: AuthorizeResult.DENY,
-    });
-    expect((await decide('admin', push)).decision).toEqual({
-      result: AuthorizeResult.ALLOW,
-    });
+    for (const permission of [slipwayIacPushPermission, future]) {
+      expect(permission.type).toBe('basic');
+      expect((await decide('owner', permission)).decision).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+      expect((await decide('reader', permission)).decision).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+      expect((await decide('admin', permission)).decision).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
   });
 });
 

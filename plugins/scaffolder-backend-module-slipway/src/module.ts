@@ -5,6 +5,7 @@ import {
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { slipwayScaffolderPermissions } from '@slipway/plugin-slipway-common';
 import {
   createCommitIacAction,
   createDeployAppAction,
@@ -31,9 +32,21 @@ export const scaffolderModuleSlipway = createBackendModule({
         auth: coreServices.auth,
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ scaffolder, discovery, auth, config, catalog }) {
+      async init({
+        scaffolder,
+        discovery,
+        auth,
+        config,
+        catalog,
+        permissions,
+        permissionsRegistry,
+      }) {
         const client = new SlipwayBackendClient(discovery, auth);
+        // Registered so the permission framework lists it (and a policy UI can offer it).
+        permissionsRegistry.addPermissions(slipwayScaffolderPermissions);
         scaffolder.addActions(
           createValidateDeployRequestAction(),
           createDeployAppAction({ client }),
@@ -42,6 +55,7 @@ export const scaffolderModuleSlipway = createBackendModule({
           createRegisterAppAction({ client, catalog }),
           createCommitIacAction({
             integrations: ScmIntegrations.fromConfig(config),
+            permissions,
             config,
           }),
         );

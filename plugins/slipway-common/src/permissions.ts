@@ -52,6 +52,16 @@ export const slipwayHostProvisionPermission = createPermission({
   resourceType: SLIPWAY_HOST_RESOURCE_TYPE,
 });
 
+/**
+ * Deploying apps onto a host: a team's provisioned host runs its owners' apps, not everyone's.
+ * The default policy allows it on hosts the user owns and on shared hosts (no owner).
+ */
+export const slipwayHostDeployPermission = createPermission({
+  name: 'slipway.host.deploy',
+  attributes: { action: 'update' },
+  resourceType: SLIPWAY_HOST_RESOURCE_TYPE,
+});
+
 export const slipwayHostDestroyPermission = createPermission({
   name: 'slipway.host.destroy',
   attributes: { action: 'delete' },
@@ -70,10 +80,31 @@ export const slipwayAppPermissions = [
 export const slipwayHostPermissions = [
   slipwayHostReadPermission,
   slipwayHostProvisionPermission,
+  slipwayHostDeployPermission,
   slipwayHostDestroyPermission,
 ];
 
+/**
+ * The permissions of apps and hosts, which the Slipway backend registers with their resource
+ * types (basic permissions are in {@link slipwayScaffolderPermissions}).
+ */
 export const slipwayPermissions = [
   ...slipwayAppPermissions,
   ...slipwayHostPermissions,
 ];
+
+/**
+ * Pushing rendered IaC straight to a GitOps repository's branch (`slipway:commit-iac` with
+ * `mode: push`). A basic permission, not one on a host: the push skips the review a pull
+ * request gives, whatever it changes, so the Slipway policy grants it to admins only.
+ */
+export const slipwayIacPushPermission = createPermission({
+  name: 'slipway.iac.push',
+  attributes: { action: 'update' },
+});
+
+/**
+ * The basic permissions the scaffolder module checks and registers (under the `scaffolder`
+ * plugin); kept apart from {@link slipwayPermissions}, which is what the backend registers.
+ */
+export const slipwayScaffolderPermissions = [slipwayIacPushPermission];

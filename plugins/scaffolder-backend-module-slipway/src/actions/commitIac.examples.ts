@@ -30,7 +30,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Record an app deployment by pushing its manifest straight to main (env names only, never values)',
+      'Record an app deployment by pushing its manifest straight to main (env names only, never values); push mode needs the slipway.iac.push permission, which only Slipway admins have by default',
     example: yaml.stringify({
       steps: [
         {
@@ -59,7 +59,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Open a GitLab merge request in a subgroup, with a custom folder, module source and title',
+      'Open a GitLab merge request in a subgroup, with a custom folder, title and module source (one that slipway.gitops.allowedModuleSources admits)',
     example: yaml.stringify({
       steps: [
         {

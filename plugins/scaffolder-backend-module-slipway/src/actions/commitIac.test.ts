@@ -1,9 +1,11 @@
 import {
   createMockDirectory,
+  mockServices,
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { JsonObject } from '@backstage/types';
 import { http, HttpResponse } from 'msw';
@@ -26,6 +28,19 @@ import { createCommitIacAction } from './commitIac';
 import { examples } from './commitIac.examples';
 
 jest.setTimeout(60_000);
+
+/**
+ * The action with push mode allowed: these tests are about Git. Who may push is judged by the
+ * real permission backend and Slipway policy in commitIac.permissions.test.ts.
+ */
+function commitIacAction(
+  options: Omit<Parameters<typeof createCommitIacAction>[0], 'permissions'>,
+) {
+  return createCommitIacAction({
+    ...options,
+    permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
+  });
+}
 
 const GITHUB_TOKEN = 'ghp_test_token_value';
 const GITLAB_TOKEN = 'glpat-test-token';
@@ -229,8 +244,18 @@ describe('slipway:commit-iac', () => {
       const step = yaml.parse(example.example).steps[0];
       const githubCalls = githubApi();
       const gitlabCalls = gitlabApi();
-      const action = createCommitIacAction({
+      const action = commitIacAction({
         integrations: integrationsWith(),
+        // The GitLab example's module lives in another repository, as an admin would allow.
+        config: new ConfigReader({
+          slipway: {
+            gitops: {
+              allowedModuleSources: [
+                'git::https://gitlab.com/platform/slipway.git//terraform/modules/docker-host?ref=*',
+              ],
+            },
+          },
+        }),
       });
       const ctx = context(step.input);
       await action.handler(ctx as any);
@@ -263,7 +288,7 @@ describe('slipway:commit-iac', () => {
   it('opens a GitHub pull request with the rendered host, authored by the initiator', async () => {
     const calls = githubApi();
     const mainBefore = git(github, 'rev-parse', 'main');
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'github.com?owner=acme&repo=infra',
       kind: 'host',
@@ -349,7 +374,7 @@ describe('slipway:commit-iac', () => {
 
   it('opens a GitLab merge request in a subgroup project', async () => {
     const calls = gitlabApi();
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'gitlab.com?owner=platform/gitops&repo=infra',
       kind: 'app',
@@ -384,7 +409,7 @@ describe('slipway:commit-iac', () => {
   it('deletes the pushed branch when the pull request cannot be opened', async () => {
     const calls = githubApi(422);
     const before = refs(github);
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'github.com?owner=acme&repo=infra',
       kind: 'host',
@@ -407,7 +432,7 @@ describe('slipway:commit-iac', () => {
 
   it('pushes an app manifest straight to main with env names only', async () => {
     const mainBefore = git(github, 'rev-parse', 'main');
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'github.com?owner=acme&repo=infra',
       kind: 'app',
@@ -451,7 +476,7 @@ describe('slipway:commit-iac', () => {
   });
 
   it('reports nothing to commit when the request is already in the repository', async () => {
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const input = {
       repoUrl: 'github.com?owner=acme&repo=infra',
       kind: 'host',
@@ -487,7 +512,7 @@ describe('slipway:commit-iac', () => {
       '#!/bin/sh\necho "main is frozen for the release" >&2\nexit 1\n',
     );
     const before = refs(github);
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'github.com?owner=acme&repo=infra',
       kind: 'app',
@@ -512,7 +537,7 @@ describe('slipway:commit-iac', () => {
       '#!/bin/sh\necho "branches must be named feature/*" >&2\nexit 1\n',
     );
     const before = refs(github);
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'github.com?owner=acme&repo=infra',
       kind: 'host',
@@ -536,7 +561,7 @@ describe('slipway:commit-iac', () => {
   }
 
   it('reports a merge conflict when someone changed the same file meanwhile', async () => {
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'github.com?owner=acme&repo=infra',
       kind: 'app',
@@ -565,7 +590,7 @@ describe('slipway:commit-iac', () => {
   });
 
   it('rebases onto a concurrent commit that does not conflict', async () => {
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'github.com?owner=acme&repo=infra',
       kind: 'app',
@@ -593,7 +618,7 @@ describe('slipway:commit-iac', () => {
 
   it('keeps the token out of the repository, the clone config, logs and errors', async () => {
     githubApi();
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'github.com?owner=acme&repo=infra',
       kind: 'host',
@@ -638,7 +663,7 @@ describe('slipway:commit-iac', () => {
       'https://github.com/acme/infra.git': `${remote.url}/acme/infra.git`,
     });
     try {
-      const action = createCommitIacAction({
+      const action = commitIacAction({
         integrations: integrationsWith(),
       });
       const ctx = context({
@@ -660,7 +685,7 @@ describe('slipway:commit-iac', () => {
 
       // A wrong token: git is refused, and the error does not show the token.
       const before = refs(github);
-      const wrong = createCommitIacAction({
+      const wrong = commitIacAction({
         integrations: integrationsWith('ghp_wrong_token_value'),
       });
       const failed = context({
@@ -684,7 +709,7 @@ describe('slipway:commit-iac', () => {
 
   it('refuses an invalid request before cloning, naming field and rule', async () => {
     const before = refs(github);
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'github.com?owner=acme&repo=infra',
       kind: 'host',
@@ -792,7 +817,7 @@ describe('slipway:commit-iac', () => {
     ],
   ])('refuses %s before cloning', async (_what, input, message) => {
     const before = refs(github);
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'github.com?owner=acme&repo=infra',
       ...(input as JsonObject),
@@ -807,11 +832,10 @@ describe('slipway:commit-iac', () => {
 
   it('dry-run renders only: no clone, no push, no API call', async () => {
     expect(
-      createCommitIacAction({ integrations: integrationsWith() })
-        .supportsDryRun,
+      commitIacAction({ integrations: integrationsWith() }).supportsDryRun,
     ).toBe(true);
     const before = refs(github);
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context(
       {
         repoUrl: 'github.com?owner=acme&repo=infra',
@@ -859,7 +883,7 @@ describe('slipway:commit-iac', () => {
   it('targets another branch, and fails clearly on a branch that does not exist', async () => {
     git(github, 'branch', 'production', 'main');
     const calls = githubApi();
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'github.com?owner=acme&repo=infra',
       kind: 'app',
@@ -888,7 +912,7 @@ describe('slipway:commit-iac', () => {
     restoreEnv = redirectGit({
       'https://github.com/acme/infra.git': `file://${trunk}`,
     });
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     const ctx = context({
       repoUrl: 'github.com?owner=acme&repo=infra',
       kind: 'app',
@@ -901,7 +925,7 @@ describe('slipway:commit-iac', () => {
   });
 
   it('falls back to the user ref, then to Slipway, as the author', async () => {
-    const action = createCommitIacAction({ integrations: integrationsWith() });
+    const action = commitIacAction({ integrations: integrationsWith() });
     await action.handler(
       context(
         {
@@ -952,7 +976,7 @@ describe('slipway:commit-iac', () => {
       );
       git(work, 'push', '-q', 'origin', 'main');
       const before = refs(github);
-      const action = createCommitIacAction({
+      const action = commitIacAction({
         integrations: integrationsWith(),
       });
       const ctx = context({
@@ -975,7 +999,7 @@ describe('slipway:commit-iac', () => {
   it('uses the module source and public key from app-config', async () => {
     const key =
       'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPTTbJb+67W8PT4+LfxngYCX6H5Hfffma9+QkFMo5Doz slipway';
-    const action = createCommitIacAction({
+    const action = commitIacAction({
       integrations: integrationsWith(),
       config: new ConfigReader({
         slipway: {
@@ -1002,7 +1026,7 @@ describe('slipway:commit-iac', () => {
     );
     expect(tf.module.docker_host.ssh_public_key).toBe(key);
 
-    const badConfig = createCommitIacAction({
+    const badConfig = commitIacAction({
       integrations: integrationsWith(),
       config: new ConfigReader({
         slipway: { gitops: { moduleSource: 'x"y' } },

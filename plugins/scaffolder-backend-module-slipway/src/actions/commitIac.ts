@@ -1,16 +1,24 @@
 // Only the type: the package declares @backstage/config for tests, and callers pass their own.
 import type { Config } from '@backstage/config';
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { slipwayIacPushPermission } from '@slipway/plugin-slipway-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { commitBody as body, planIacCommit } from '../gitops/commitPlan';
+import { commitBody as body, Plan, planIacCommit } from '../gitops/commitPlan';
 import {
   GitOpsRepo,
   gitIdentity,
   scrubSecrets,
   secretsOf,
 } from '../gitops/gitopsRepo';
+import { readAllowedModuleSources } from '../gitops/moduleSources';
 import { openPullRequest } from '../gitops/pullRequests';
 import { getCredentials, pullRequestPlaceholderUrl } from '../gitops/target';
 import { examples } from './commitIac.examples';
@@ -33,6 +41,111 @@ function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
+type Outputs = { commitSha: string; branch: string; pullRequestUrl: string };
+
+/** What a dry run reports: the files and what would be pushed; placeholders for the rest. */
+function dryRun(
+  logger: { info(message: string): void },
+  p: Plan,
+  prBranch: string,
+): Outputs {
+  for (const file of p.files) {
+    logger.info(
+      `Dry run: would write ${file.path} (${byteLength(file.content)} bytes)`,
+    );
+  }
+  const pullRequest = p.mode === 'pull-request';
+  const base = p.targetBranch ?? 'the default branch';
+  logger.info(
+    `Dry run: would ${
+      pullRequest
+        ? `push ${prBranch} and open a pull request against ${base}`
+        : `push to ${base}`
+    } of ${p.target.remoteUrl}; nothing was cloned or pushed`,
+  );
+  return {
+    commitSha: DRY_RUN_SHA,
+    branch: pullRequest ? prBranch : p.targetBranch ?? 'main',
+    pullRequestUrl: pullRequest ? pullRequestPlaceholderUrl(p.target) : '',
+  };
+}
+
+/**
+ * A push skips the review a pull request gives, so it needs `slipway.iac.push` for the
+ * template's initiator; checked before anything is cloned, in a dry run too.
+ */
+async function authorizePush(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+  p: Plan,
+): Promise<void> {
+  const [decision] = await permissions.authorize(
+    [{ permission: slipwayIacPushPermission }],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      `mode "push" commits straight to ${
+        p.targetBranch ?? 'the default branch'
+      } and needs the ${
+        slipwayIacPushPermission.name
+      } permission, which only Slipway admins have by default; use mode "pull-request"`,
+    );
+  }
+}
+
+/**
+ * Pushes the pull request branch and opens the pull/merge request; if the API refuses, the
+ * branch is deleted again (a branch without its pull request is clutter nobody will find).
+ */
+async function proposeChange(o: {
+  repo: GitOpsRepo;
+  p: Plan;
+  token: string;
+  secrets: string[];
+  prBranch: string;
+  baseBranch: string;
+  committed: string;
+  commitBody: string;
+  logger: { info(message: string): void; warn(message: string): void };
+}): Promise<Outputs> {
+  const { repo, p, prBranch, baseBranch, logger } = o;
+  await repo.push(prBranch);
+  logger.info(`Pushed branch ${prBranch} to ${p.target.remoteUrl}`);
+  let url: string;
+  try {
+    ({ url } = await openPullRequest({
+      target: p.target,
+      token: o.token,
+      head: prBranch,
+      base: baseBranch,
+      title: p.title,
+      body:
+        p.description ??
+        `${o.commitBody}\n\nOpened by Slipway (slipway:commit-iac).`,
+    }));
+  } catch (e) {
+    try {
+      await repo.deleteRemoteBranch(prBranch);
+      logger.info(
+        `Deleted branch ${prBranch} again because the pull request could not be opened`,
+      );
+    } catch (cleanup) {
+      logger.warn(
+        scrubSecrets(
+          `Could not delete branch ${prBranch} after the failed pull request: ${
+            (cleanup as Error)?.message ?? cleanup
+          }`,
+          o.secrets,
+        ),
+      );
+    }
+    throw e;
+  }
+  logger.info(`Opened ${url} (${prBranch} -> ${baseBranch})`);
+  return { commitSha: o.committed, branch: prBranch, pullRequestUrl: url };
+}
+
 /**
  * `slipway:commit-iac`: renders a Slipway request (a host to provision or an app to deploy) as
  * files in a GitOps repository and commits them, through a pull/merge request or straight to a
@@ -40,9 +153,13 @@ function byteLength(text: string): number {
  */
 export function createCommitIacAction(options: {
   integrations: ScmIntegrations;
+  /** Decides `slipway.iac.push` for the initiator of a push. */
+  permissions: PermissionsService;
   config?: Config;
 }) {
-  const { integrations, config } = options;
+  const { integrations, permissions, config } = options;
+  // A bad allow-list entry stops the backend at start rather than some later template run.
+  readAllowedModuleSources(config);
 
   const plan = (input: Record<string, unknown>) =>
     planIacCommit(input, { integrations, config });
@@ -77,7 +194,7 @@ export function createCommitIacAction(options: {
             .enum(['pull-request', 'push'])
             .optional()
             .describe(
-              'pull-request (default): push a new branch and open a pull/merge request; push: commit straight to the target branch',
+              'pull-request (default): push a new branch and open a pull/merge request; push: commit straight to the target branch (needs the slipway.iac.push permission, which only Slipway admins have by default)',
             ),
           targetBranch: z
             .string()
@@ -95,7 +212,7 @@ export function createCommitIacAction(options: {
             .string()
             .optional()
             .describe(
-              'Terraform source of the docker-host module, for kind host; default slipway.gitops.moduleSource from app-config, else terraform/modules/docker-host of the GitOps repository as a relative path',
+              'Terraform source of the docker-host module, for kind host; must be one of slipway.gitops.allowedModuleSources in app-config. Default slipway.gitops.moduleSource from app-config, else terraform/modules/docker-host of the GitOps repository as a relative path',
             ),
           title: z
             .string()
@@ -135,14 +252,17 @@ export function createCommitIacAction(options: {
     },
     async handler(ctx) {
       const p = plan(ctx.input as Record<string, unknown>);
+      if (p.mode === 'push') {
+        await authorizePush(
+          permissions,
+          await ctx.getInitiatorCredentials(),
+          p,
+        );
+      }
       const prBranch = `slipway/${p.kind}-${p.name}-${shortTaskId(
         ctx.task?.id,
       )}`;
-      const output = (o: {
-        commitSha: string;
-        branch: string;
-        pullRequestUrl: string;
-      }) => {
+      const output = (o: Outputs) => {
         ctx.output('commitSha', o.commitSha);
         ctx.output('branch', o.branch);
         ctx.output('path', p.iacPath);
@@ -151,32 +271,7 @@ export function createCommitIacAction(options: {
       };
 
       if (ctx.isDryRun) {
-        for (const file of p.files) {
-          ctx.logger.info(
-            `Dry run: would write ${file.path} (${byteLength(
-              file.content,
-            )} bytes)`,
-          );
-        }
-        const branch =
-          p.mode === 'pull-request' ? prBranch : p.targetBranch ?? 'main';
-        ctx.logger.info(
-          `Dry run: would ${
-            p.mode === 'pull-request'
-              ? `push ${prBranch} and open a pull request against ${
-                  p.targetBranch ?? 'the default branch'
-                }`
-              : `push to ${p.targetBranch ?? 'the default branch'}`
-          } of ${p.target.remoteUrl}; nothing was cloned or pushed`,
-        );
-        output({
-          commitSha: DRY_RUN_SHA,
-          branch,
-          pullRequestUrl:
-            p.mode === 'pull-request'
-              ? pullRequestPlaceholderUrl(p.target)
-              : '',
-        });
+        output(dryRun(ctx.logger, p, prBranch));
         return;
       }
 
@@ -246,41 +341,19 @@ export function createCommitIacAction(options: {
           return;
         }
 
-        await repo.push(prBranch);
-        ctx.logger.info(`Pushed branch ${prBranch} to ${p.target.remoteUrl}`);
-        let url: string;
-        try {
-          ({ url } = await openPullRequest({
-            target: p.target,
+        output(
+          await proposeChange({
+            repo,
+            p,
             token: credentials.token,
-            head: prBranch,
-            base: baseBranch,
-            title: p.title,
-            body:
-              p.description ??
-              `${commitBody}\n\nOpened by Slipway (slipway:commit-iac).`,
-          }));
-        } catch (e) {
-          // A branch without its pull request is clutter nobody will find; take it back.
-          try {
-            await repo.deleteRemoteBranch(prBranch);
-            ctx.logger.info(
-              `Deleted branch ${prBranch} again because the pull request could not be opened`,
-            );
-          } catch (cleanup) {
-            ctx.logger.warn(
-              scrubSecrets(
-                `Could not delete branch ${prBranch} after the failed pull request: ${
-                  (cleanup as Error)?.message ?? cleanup
-                }`,
-                secrets,
-              ),
-            );
-          }
-          throw e;
-        }
-        ctx.logger.info(`Opened ${url} (${prBranch} -> ${baseBranch})`);
-        output({ commitSha: committed, branch: prBranch, pullRequestUrl: url });
+            secrets,
+            prBranch,
+            baseBranch,
+            committed,
+            commitBody,
+            logger: ctx.logger,
+          }),
+        );
       } catch (e) {
         // Last fence: whatever failed, its text leaves this action without the token.
         if (e instanceof Error) {

@@ -16,12 +16,11 @@ import {
   ValidProvisionRequest,
 } from '@slipway/plugin-slipway-common';
 import type { FileChange } from './gitopsRepo';
+import { resolveModuleSource } from './moduleSources';
 import {
   checkIacPath,
-  checkModuleSource,
   checkSshPublicKey,
   defaultIacPath,
-  defaultModuleSource,
   normalizeIacPath,
   RenderedFile,
   renderIacFiles,
@@ -54,6 +53,66 @@ function optionalString(value: unknown, field: string): string | undefined {
     throw new InputError(`${field} must be a string`);
   }
   return value;
+}
+
+type Rendered = { files: RenderedFile[]; subject: string; summary: string[] };
+
+function planHost(
+  request: ValidProvisionRequest,
+  iacPath: string,
+  input: Record<string, unknown>,
+  config: Config | undefined,
+): Rendered {
+  const moduleSource = resolveModuleSource(
+    optionalString(input.moduleSource, 'moduleSource'),
+    iacPath,
+    config,
+  );
+  const keyFrom = config?.getOptionalString('slipway.gitops.sshPublicKey')
+    ? 'slipway.gitops.sshPublicKey'
+    : 'slipway.iac.sshPublicKey';
+  const sshPublicKey = config?.getOptionalString(keyFrom)?.trim();
+  const keyProblem = sshPublicKey ? checkSshPublicKey(sshPublicKey) : undefined;
+  if (keyProblem) {
+    throw new Error(`${keyFrom} in app-config ${keyProblem}`);
+  }
+  const { name } = request;
+  return {
+    files: renderIacFiles(
+      {
+        kind: 'host',
+        request,
+        options: { moduleSource, sshPublicKey: sshPublicKey || undefined },
+      },
+      iacPath,
+    ),
+    subject: `slipway: provision host ${name}`,
+    summary: [
+      `Host ${name} for ${request.owner}: ${request.instance_type} in ${request.region}`,
+      `SSH from ${request.ssh_cidrs.join(', ')}; app ports ${
+        request.app_ports.from
+      }-${request.app_ports.to}`,
+      `Terraform module: ${moduleSource}`,
+    ],
+  };
+}
+
+function planApp(request: ValidDeployRequest, iacPath: string): Rendered {
+  const envNames = Object.keys(request.env).sort();
+  return {
+    files: renderIacFiles({ kind: 'app', request }, iacPath),
+    subject: `slipway: deploy app ${request.name}`,
+    summary: [
+      `App ${request.name} from ${request.repo}${
+        request.ref ? `@${request.ref}` : ''
+      } on host ${request.host}, port ${request.port} -> ${
+        request.container_port
+      }, health ${request.health_path}`,
+      ...(envNames.length
+        ? [`Env names (values are not stored): ${envNames.join(', ')}`]
+        : []),
+    ],
+  };
 }
 
 /** Validates the action input and renders its files; runs before anything is cloned. */
@@ -138,66 +197,11 @@ export function planIacCommit(
     throw new InputError('description must be at most 20000 characters');
   }
 
-  let files: RenderedFile[];
-  let subject: string;
-  let summary: string[];
-  if (kind === 'host') {
-    // parsed came from provisionRequestSchema: kind chose the schema above.
-    const request = parsed.data as ValidProvisionRequest;
-    const fromInput = optionalString(input.moduleSource, 'moduleSource');
-    const fromConfig = config?.getOptionalString('slipway.gitops.moduleSource');
-    const moduleSource =
-      fromInput ?? fromConfig ?? defaultModuleSource(iacPath);
-    const sourceProblem = checkModuleSource(moduleSource);
-    if (sourceProblem) {
-      throw new InputError(
-        fromInput !== undefined
-          ? `moduleSource: ${sourceProblem}`
-          : `slipway.gitops.moduleSource in app-config: ${sourceProblem}`,
-      );
-    }
-    const keyFrom = config?.getOptionalString('slipway.gitops.sshPublicKey')
-      ? 'slipway.gitops.sshPublicKey'
-      : 'slipway.iac.sshPublicKey';
-    const sshPublicKey = config?.getOptionalString(keyFrom)?.trim();
-    const keyProblem = sshPublicKey
-      ? checkSshPublicKey(sshPublicKey)
-      : undefined;
-    if (keyProblem) {
-      throw new Error(`${keyFrom} in app-config ${keyProblem}`);
-    }
-    files = renderIacFiles(
-      {
-        kind: 'host',
-        request,
-        options: { moduleSource, sshPublicKey: sshPublicKey || undefined },
-      },
-      iacPath,
-    );
-    subject = `slipway: provision host ${name}`;
-    summary = [
-      `Host ${name} for ${request.owner}: ${request.instance_type} in ${request.region}`,
-      `SSH from ${request.ssh_cidrs.join(', ')}; app ports ${
-        request.app_ports.from
-      }-${request.app_ports.to}`,
-      `Terraform module: ${moduleSource}`,
-    ];
-  } else {
-    const request = parsed.data as ValidDeployRequest;
-    const envNames = Object.keys(request.env).sort();
-    files = renderIacFiles({ kind: 'app', request }, iacPath);
-    subject = `slipway: deploy app ${name}`;
-    summary = [
-      `App ${name} from ${request.repo}${
-        request.ref ? `@${request.ref}` : ''
-      } on host ${request.host}, port ${request.port} -> ${
-        request.container_port
-      }, health ${request.health_path}`,
-      ...(envNames.length
-        ? [`Env names (values are not stored): ${envNames.join(', ')}`]
-        : []),
-    ];
-  }
+  const { files, subject, summary } =
+    kind === 'host'
+      ? // parsed came from provisionRequestSchema: kind chose the schema above.
+        planHost(parsed.data as ValidProvisionRequest, iacPath, input, config)
+      : planApp(parsed.data as ValidDeployRequest, iacPath);
 
   return {
     target,
