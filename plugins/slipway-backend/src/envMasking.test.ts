@@ -204,8 +204,9 @@ describe('env values are masked end to end', () => {
     );
     expect(rollback.kind).toBe('rollback');
     expect(gateOutcome(rollback)).toEqual(ROLLED_BACK_MASKED);
+    // The previous version serves again (supertest: no keep-alive socket outlives the test).
     expect(
-      await fetch(`http://127.0.0.1:${port}/health`).then(r => r.status),
+      (await request(`http://127.0.0.1:${port}`).get('/health')).status,
     ).toBe(200);
   });
 
