@@ -94,6 +94,25 @@ async function authorizePush(
   }
 }
 
+/** Pushes to the target branch, rebasing once onto whatever was pushed since the clone. */
+async function pushToBranch(
+  repo: GitOpsRepo,
+  p: Plan,
+  baseBranch: string,
+  committed: string,
+  logger: { info(message: string): void },
+): Promise<Outputs> {
+  await repo.push(baseBranch, { rebaseOnce: true });
+  const pushed = await repo.head();
+  if (pushed !== committed) {
+    logger.info(
+      `${baseBranch} had moved since the clone; rebased the commit onto it as ${pushed}`,
+    );
+  }
+  logger.info(`Pushed ${pushed} to ${baseBranch} of ${p.target.remoteUrl}`);
+  return { commitSha: pushed, branch: baseBranch, pullRequestUrl: '' };
+}
+
 /**
  * Pushes the pull request branch and opens the pull/merge request; if the API refuses, the
  * branch is deleted again (a branch without its pull request is clutter nobody will find).
@@ -327,17 +346,9 @@ export function createCommitIacAction(options: {
         );
 
         if (p.mode === 'push') {
-          await repo.push(baseBranch, { rebaseOnce: true });
-          const pushed = await repo.head();
-          if (pushed !== committed) {
-            ctx.logger.info(
-              `${baseBranch} had moved since the clone; rebased the commit onto it as ${pushed}`,
-            );
-          }
-          ctx.logger.info(
-            `Pushed ${pushed} to ${baseBranch} of ${p.target.remoteUrl}`,
+          output(
+            await pushToBranch(repo, p, baseBranch, committed, ctx.logger),
           );
-          output({ commitSha: pushed, branch: baseBranch, pullRequestUrl: '' });
           return;
         }
 
