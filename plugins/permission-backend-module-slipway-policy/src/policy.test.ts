@@ -22,6 +22,7 @@ import {
   slipwayAppDestroyPermission,
   slipwayAppOperatePermission,
   slipwayAppReadPermission,
+  slipwayHostDeployPermission,
   slipwayHostDestroyPermission,
   slipwayHostProvisionPermission,
   slipwayHostReadPermission,
@@ -202,6 +203,16 @@ describe('SlipwayPermissionPolicy: who may do what (readAccess all, the default)
       },
     ],
     [
+      slipwayHostDeployPermission,
+      {
+        reader: 'DENY',
+        owner: 'ALLOW',
+        directOwner: 'ALLOW',
+        admin: 'ALLOW',
+        nobody: 'DENY',
+      },
+    ],
+    [
       slipwayHostDestroyPermission,
       {
         reader: 'DENY',
@@ -238,6 +249,18 @@ describe('SlipwayPermissionPolicy: who may do what (readAccess all, the default)
     expect(matrix.map(([p]) => p.name).sort()).toEqual(
       everySlipwayPermission.map(p => p.name).sort(),
     );
+  });
+
+  it('lets every signed-in user deploy onto a shared host (one without an owner)', async () => {
+    const shared = { name: 'shared-host', owner: null };
+    expect(
+      (await decide('reader', slipwayHostDeployPermission, adminConfig, shared))
+        .outcome,
+    ).toBe('ALLOW');
+    expect(
+      (await decide('nobody', slipwayHostDeployPermission, adminConfig, shared))
+        .outcome,
+    ).toBe('DENY');
   });
 
   it.each(rows)('%s by %s', async (_name, who, permission, expected) => {

@@ -13,6 +13,7 @@ import { Config } from '@backstage/config';
 import {
   SLIPWAY_APP_RESOURCE_TYPE,
   SLIPWAY_HOST_RESOURCE_TYPE,
+  slipwayHostDeployPermission,
 } from '@slipway/plugin-slipway-common';
 import {
   createSlipwayAppConditionalDecision,
@@ -82,7 +83,8 @@ function ownershipOf(user: PolicyQueryUser): string[] {
  * - a read of an app or a host (`action: 'read'`): ALLOW with `readAccess: 'all'` (the
  *   default), else CONDITIONAL on `IS_OWNER` with the user's ownership entity refs;
  * - any other app or host permission (deploy, operate, destroy, provision): CONDITIONAL on
- *   `IS_OWNER` with the user's ownership entity refs;
+ *   `IS_OWNER` with the user's ownership entity refs; deploying onto a host also on
+ *   `HAS_NO_OWNER` (shared hosts take every team's apps);
  * - a `slipway.` permission that is neither (a basic one): DENY, it is for admins.
  *
  * @public
@@ -117,9 +119,13 @@ export function decideSlipwayPermission(
     );
   }
   if (isResourcePermission(permission, SLIPWAY_HOST_RESOURCE_TYPE)) {
+    const owns = slipwayHostConditions.isOwner({ claims });
+    // A shared host (no owner) takes every team's apps; a team's own host only its apps.
     return createSlipwayHostConditionalDecision(
       permission,
-      slipwayHostConditions.isOwner({ claims }),
+      permission.name === slipwayHostDeployPermission.name
+        ? { anyOf: [owns, slipwayHostConditions.hasNoOwner()] }
+        : owns,
     );
   }
   return DENY;

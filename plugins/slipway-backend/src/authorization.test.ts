@@ -3,6 +3,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   slipwayAppDeployPermission,
   slipwayAppReadPermission,
+  slipwayHostDeployPermission,
 } from '@slipway/plugin-slipway-common';
 import {
   slipwayAppConditions,
@@ -150,6 +151,12 @@ describe.each(slipwayTestDatabaseIds())(
         return { conditions: slipwayAppConditions.isOwner({ claims }) };
       if (permission.name === slipwayAppDeployPermission.name)
         return { conditions: slipwayAppConditions.isOwner({ claims }) };
+      if (permission.name === slipwayHostDeployPermission.name) {
+        const owns = slipwayHostConditions.isOwner({ claims });
+        return {
+          conditions: { anyOf: [owns, slipwayHostConditions.hasNoOwner()] },
+        };
+      }
       if (permission.resourceType === 'slipway-host')
         return { conditions: slipwayHostConditions.isOwner({ claims }) };
       return AuthorizeResult.ALLOW;
@@ -368,6 +375,47 @@ describe.each(slipwayTestDatabaseIds())(
         .set('Authorization', mockCredentials.user.header('user:default/alice'))
         .send({ name: 'test' });
       expect(res.status).toBe(403);
+    });
+
+    it('a team’s host takes only its owners’ apps; a shared host everyone’s', async () => {
+      await knex('slipway_hosts')
+        .where({ name: 'test' })
+        .update({ owner: 'group:default/team-b' });
+      const onTheirs = await dryDeploy({ name: `n5-${suffix}` });
+      expect(onTheirs.status).toBe(403);
+      expect(onTheirs.body.error.message).toContain('"test"');
+      await knex('slipway_hosts')
+        .where({ name: 'test' })
+        .update({ owner: null });
+      expect((await dryDeploy({ name: `n5-${suffix}` })).status).toBe(200);
+    });
+
+    it('a mistyped ?dryRun is a 400, never a real deploy', async () => {
+      for (const value of ['1', 'TRUE', 'yes']) {
+        const res = await request(fixture.app)
+          .post(`/api/slipway/apps/deploy?dryRun=${value}`)
+          .set(
+            'Authorization',
+            mockCredentials.user.header('user:default/alice'),
+          )
+          .send({
+            name: `n6-${suffix}`,
+            repo: 'http://127.0.0.1/none.git',
+            host: 'test',
+            port: 39006,
+            container_port: 8080,
+          });
+        expect({
+          value,
+          status: res.status,
+          message: res.body.error?.message,
+        }).toEqual({
+          value,
+          status: 400,
+          message: 'dryRun: must be true or false',
+        });
+      }
+      expect(await fixture.store.apps.getApp(`n6-${suffix}`)).toBeUndefined();
     });
 
     it('GET /hosts shows only the caller’s hosts', async () => {

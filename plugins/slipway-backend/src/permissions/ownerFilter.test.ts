@@ -35,7 +35,7 @@ describe('whereOwnerCriteria', () => {
       if ('allOf' in c) return c.allOf.every(p => test(p, owner));
       if ('anyOf' in c) return c.anyOf.some(p => test(p, owner));
       if ('not' in c) return !test(c.not, owner);
-      return isOwnedBy(owner, c.owners);
+      return 'unowned' in c ? !owner : isOwnedBy(owner, c.owners);
     };
     return owners.flatMap((owner, id) => (test(criteria, owner) ? [id] : []));
   }

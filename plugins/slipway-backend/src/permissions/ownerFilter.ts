@@ -40,12 +40,16 @@ function whereOwner(
   column: OwnerColumn,
   filter: SlipwayOwnerFilter,
 ) {
+  const sql = ownerSql(column);
+  if ('unowned' in filter) {
+    qb.whereRaw(`${sql} is null`);
+    return;
+  }
   const forms = [...new Set(filter.owners.flatMap(ownerForms))].filter(Boolean);
   if (!forms.length) {
     qb.whereRaw('1 = 0');
     return;
   }
-  const sql = ownerSql(column);
   qb.whereRaw(`${sql} is not null`).whereRaw(
     `lower(${sql}) in (${forms.map(() => '?').join(', ')})`,
     forms,

@@ -8,6 +8,7 @@ import {
   slipwayAppDeployPermission,
   slipwayAppDestroyPermission,
   slipwayAppOperatePermission,
+  slipwayHostDeployPermission,
 } from '@slipway/plugin-slipway-common';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { PolicyDecision } from '@backstage/plugin-permission-common';
@@ -18,7 +19,7 @@ import { redeployRequest } from '../appJobs/JobRunner';
 import { evaluateDeployPolicy, policyErrorBody } from '../policy/policy';
 import { initiatorOf, userEntityRefOf } from '../service/access';
 import { dryRunDeploy } from '../service/dryRunDeploy';
-import { nameParam, UUID } from './params';
+import { nameParam, optionalBoolean, UUID } from './params';
 import { RouteContext } from './RouteContext';
 
 const redeployBody = z.object({ ref: gitRef.optional() }).strict();
@@ -80,6 +81,8 @@ function deploy(ctx: RouteContext) {
       req,
       slipwayAppDeployPermission,
     );
+    // A mistyped `?dryRun` is a 400, never read as false: it must not start a real deploy.
+    const dryRun = optionalBoolean('dryRun', req.query.dryRun, 'query');
     const parsed = deployRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       throw new InputError(
@@ -93,12 +96,21 @@ function deploy(ctx: RouteContext) {
       owner: parsed.data.owner,
     });
     const request = { ...parsed.data, owner };
+    // The host is a resource too: a team's host runs its own apps. An unknown host name is left
+    // to the checks below, which answer 400 naming it.
+    if (await ctx.infra.getHost(request.host)) {
+      await ctx.access.requireFor(
+        credentials,
+        slipwayHostDeployPermission,
+        request.host,
+      );
+    }
     const violations = evaluateDeployPolicy(ctx.policy, request);
     if (violations.length) {
       res.status(400).json(policyErrorBody(violations));
       return;
     }
-    if (req.query.dryRun === 'true') {
+    if (dryRun) {
       res.status(200).json(await dryRunDeploy(ctx, request));
       return;
     }

@@ -14,9 +14,9 @@ export type SlipwayOwnedResource = { name: string; owner: string | null };
 /**
  * What a rule becomes for a list: a filter the backend turns into a where clause on the owner
  * column. The owners are entity refs in any spelling; the backend matches their normalized
- * forms (see `ownerForms`).
+ * forms (see `ownerForms`). `unowned` matches the rows without an owner (shared hosts).
  */
-export type SlipwayOwnerFilter = { owners: string[] };
+export type SlipwayOwnerFilter = { owners: string[] } | { unowned: true };
 
 /** Apps as a permission resource: `resourceRef` is the app's name. */
 export const slipwayAppResourceRef = createPermissionResourceRef<

@@ -33,6 +33,21 @@ export const isHostOwner = createPermissionRule({
   toQuery: ({ claims }) => ({ owners: claims }),
 });
 
+/**
+ * `HAS_NO_OWNER` on hosts: a shared host, such as a configured host without an `owner`, which
+ * the platform offers to every team.
+ */
+export const hostHasNoOwner = createPermissionRule({
+  name: 'HAS_NO_OWNER',
+  description: 'Allow hosts that no owner was named for (shared hosts)',
+  resourceRef: slipwayHostResourceRef,
+  apply: resource => !resource.owner,
+  toQuery: () => ({ unowned: true as const }),
+});
+
 /** The rules the backend registers for each resource type. */
 export const slipwayAppRules = { isOwner: isAppOwner };
-export const slipwayHostRules = { isOwner: isHostOwner };
+export const slipwayHostRules = {
+  isOwner: isHostOwner,
+  hasNoOwner: hostHasNoOwner,
+};
