@@ -26,7 +26,9 @@ import {
  * The portal in real Chromium (Debian's, driven by playwright-core): the built app as the
  * backend serves it, an example deployed to the harness's sshd + Docker Engine, and the status
  * card following the app live: running, then unhealthy and failed after its container is
- * stopped on the host (no reload), then running again after a click on Redeploy.
+ * stopped on the host (no reload), then running again after a click on Redeploy. The guest
+ * signs in as an owner of the app (a member of its owner, platform-team), so the portal's
+ * Slipway policy shows every action.
  * Screenshots go to .test-output/screenshots (git-ignored).
  */
 const ROOT = path.resolve(__dirname, '../../..');
@@ -175,6 +177,7 @@ describe('the status card in a browser', () => {
       .first()
       .waitFor({ timeout: 30_000 });
     await shot('1-running');
+    const actions = await visibleActions();
 
     // From here on the page must not load again: every change arrives live.
     let navigations = 0;
@@ -219,12 +222,39 @@ describe('the status card in a browser', () => {
     await shot('5-running-again');
 
     const { app } = await (await api(`/slipway/apps/${appName}/status`)).json();
-    return { navigations, containers, state: app.state };
+    return { navigations, containers, state: app.state, actions };
+  }
+
+  /**
+   * The card's actions the guest sees. The permission API answers each button
+   * separately (one request per permission and app), so each is waited for.
+   */
+  async function visibleActions(): Promise<string[]> {
+    const seen: string[] = [];
+    for (const action of ['redeploy', 'restart', 'rollback', 'destroy']) {
+      const shown = await page
+        .getByTestId(`slipway-action-${action}`)
+        .waitFor({ state: 'visible', timeout: 30_000 })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (shown) seen.push(action);
+    }
+    return seen;
   }
 
   it('shows running, then unhealthy and failed without a reload, then running after Redeploy', async () => {
     try {
       const seen = await followTheAppLive();
+      // The app is platform-team's and the guest is a member, so the Slipway
+      // policy lets the guest operate and destroy it: every action shows.
+      expect(seen.actions).toEqual([
+        'redeploy',
+        'restart',
+        'rollback',
+        'destroy',
+      ]);
       expect(seen.navigations).toBe(0);
       expect(seen.containers).toHaveLength(1);
       expect(seen.state).toBe('running');

@@ -41,9 +41,13 @@ export class SlipwayApiError extends Error {
     } catch {
       // Not JSON, such as a proxy's error page: the status is all there is.
     }
+    const options = { status: response.status, errorName, backendMessage };
+    if (response.status === 403) {
+      return new SlipwayApiError(notAllowedSentence(backendMessage), options);
+    }
     return new SlipwayApiError(
       backendMessage ? `${backendMessage} (HTTP ${status})` : `HTTP ${status}`,
-      { status: response.status, errorName, backendMessage },
+      options,
     );
   }
 
@@ -57,6 +61,29 @@ export class SlipwayApiError extends Error {
       { status: 0 },
     );
   }
+}
+
+/**
+ * A refusal of the permission policy is something the user acts on (ask for access), not a
+ * fault: it reads as the backend's sentence alone, without the HTTP status, and says whom to
+ * ask when the backend does not.
+ */
+function notAllowedSentence(backendMessage: string | undefined): string {
+  if (!backendMessage) {
+    return 'You are not allowed to do this. Ask a Slipway admin.';
+  }
+  const trimmed = backendMessage.trim();
+  const sentence = /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+  if (/\bask\b/i.test(sentence)) return sentence;
+  // A quoted name means one app or host, whose owners can grant or act.
+  return /"[^"]+"/.test(sentence)
+    ? `${sentence} Ask its owners or a Slipway admin.`
+    : `${sentence} Ask a Slipway admin.`;
+}
+
+/** Whether an error is the permission policy refusing the user (HTTP 403). */
+export function isNotAllowed(error: unknown): boolean {
+  return error instanceof SlipwayApiError && error.status === 403;
 }
 
 /** Whether an error is the backend saying that the thing does not exist. */

@@ -1,7 +1,7 @@
 import { makeApp, makeDeployment, makeStatus } from '../__testUtils__/fixtures';
 import { SlipwayEvent } from './events';
 import { SlipwayClient, SlipwayClientOptions } from './SlipwayClient';
-import { SlipwayApiError } from './SlipwayApiError';
+import { isNotAllowed, SlipwayApiError } from './SlipwayApiError';
 import { SlipwayStreamStatus } from './types';
 
 const BASE = 'http://backend.test/api/slipway';
@@ -183,6 +183,50 @@ describe('SlipwayClient', () => {
       errorName: 'ConflictError',
       backendMessage: 'a deploy of hello-static is running (dep-2)',
     });
+  });
+
+  it("reads a 403 as the backend's plain sentence, saying whom to ask", async () => {
+    const { client } = setup([
+      // Backstage's error body for a NotAllowedError, as the backend's `refused` throws it.
+      json(
+        403,
+        {
+          error: {
+            name: 'NotAllowedError',
+            message: 'You are not allowed to app operate "a-app"',
+          },
+          request: { method: 'POST', url: '/api/slipway/apps/a-app/restart' },
+          response: { statusCode: 403 },
+        },
+        'Forbidden',
+      ),
+      json(403, {
+        error: {
+          name: 'NotAllowedError',
+          message: 'You are not allowed to app read. Ask platform-team.',
+        },
+      }),
+      new Response('', { status: 403, statusText: 'Forbidden' }),
+    ]);
+
+    const error = await client.restart('a-app').catch(e => e);
+
+    expect(error).toBeInstanceOf(SlipwayApiError);
+    expect(isNotAllowed(error)).toBe(true);
+    expect(error.message).toBe(
+      'You are not allowed to app operate "a-app". Ask its owners or a Slipway admin.',
+    );
+    expect(error).toMatchObject({
+      status: 403,
+      errorName: 'NotAllowedError',
+      backendMessage: 'You are not allowed to app operate "a-app"',
+    });
+    await expect(client.listApps()).rejects.toThrow(
+      /^You are not allowed to app read\. Ask platform-team\.$/,
+    );
+    await expect(client.listHosts()).rejects.toThrow(
+      /^You are not allowed to do this\. Ask a Slipway admin\.$/,
+    );
   });
 
   it('says a 404 is one, and copes with bodies that are not JSON', async () => {

@@ -1,6 +1,6 @@
 export { SlipwayClient, slipwayApiRef } from './SlipwayClient';
 export type { SlipwayClientOptions } from './SlipwayClient';
-export { SlipwayApiError, isNotFound } from './SlipwayApiError';
+export { SlipwayApiError, isNotAllowed, isNotFound } from './SlipwayApiError';
 export { parseSlipwayEvent } from './events';
 export type { SlipwayEvent, SlipwayEventType } from './events';
 export type {

@@ -2,7 +2,6 @@ import {
   InfoCard,
   LogViewer,
   Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
@@ -37,6 +36,7 @@ import { getSlipwayAppName } from '../../isSlipwayAvailable';
 import { CommitLink } from '../shared/CommitLink';
 import { deploymentDuration, initiatorName, shortSha } from '../shared/format';
 import { LiveNotice } from '../shared/LiveNotice';
+import { failureText, LoadProblem } from '../shared/Problem';
 import { RelativeTime, useNow } from '../shared/RelativeTime';
 import { DeploymentStatusLabel } from '../shared/StatusLabels';
 
@@ -302,9 +302,7 @@ const Deployments = (props: { name: string }) => {
       view.follow(started);
       setSelectedId(started.id);
     } catch (error) {
-      setRollbackError(
-        `The rollback could not start: ${(error as Error).message}`,
-      );
+      setRollbackError(failureText('The rollback could not start', error));
     } finally {
       setStarting(false);
     }
@@ -320,9 +318,9 @@ const Deployments = (props: { name: string }) => {
   }
   if (!list.items) {
     return list.error ? (
-      <ResponseErrorPanel
-        title={`The deployments of ${name} could not be loaded: ${list.error.message}`}
-        error={{ name: list.error.name, message: list.error.message }}
+      <LoadProblem
+        title={`The deployments of ${name} could not be loaded`}
+        error={list.error}
       />
     ) : (
       <Progress />

@@ -5,7 +5,6 @@ import {
   Header,
   Page,
   Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
@@ -30,7 +29,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { SlipwayHost } from '../../api';
 import { useSlipwayApps } from '../../hooks/useSlipwayApps';
+import { AppRowActions } from './AppRowActions';
 import { LiveNotice } from '../shared/LiveNotice';
+import { LoadProblem } from '../shared/Problem';
 import { RelativeTime } from '../shared/RelativeTime';
 import {
   AppStateLabel,
@@ -220,6 +221,11 @@ export const SlipwayPageContent = () => {
         </span>
       ),
     },
+    {
+      title: 'Actions',
+      sorting: false,
+      render: row => <AppRowActions app={row} />,
+    },
   ];
 
   const hostColumns: TableColumn<SlipwayHost>[] = [
@@ -237,9 +243,9 @@ export const SlipwayPageContent = () => {
   let apps;
   if (view.appsError && !view.apps) {
     apps = (
-      <ResponseErrorPanel
-        title={`The apps could not be loaded: ${view.appsError.message}`}
-        error={{ name: view.appsError.name, message: view.appsError.message }}
+      <LoadProblem
+        title="The apps could not be loaded"
+        error={view.appsError}
       />
     );
   } else if (rows.length === 0) {
@@ -332,9 +338,9 @@ export const SlipwayPageContent = () => {
   let hosts;
   if (view.hostsError && !view.hosts) {
     hosts = (
-      <ResponseErrorPanel
-        title={`The hosts could not be loaded: ${view.hostsError.message}`}
-        error={{ name: view.hostsError.name, message: view.hostsError.message }}
+      <LoadProblem
+        title="The hosts could not be loaded"
+        error={view.hostsError}
       />
     );
   } else {

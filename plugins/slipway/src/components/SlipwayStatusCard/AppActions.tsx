@@ -13,13 +13,13 @@ import { makeStyles } from '@material-ui/core/styles';
 import {
   App,
   Deployment,
-  slipwayAppDeployPermission,
   slipwayAppDestroyPermission,
   slipwayAppOperatePermission,
 } from '@slipway/plugin-slipway-common';
 import { useEffect, useState } from 'react';
 import { slipwayApiRef } from '../../api';
 import { initiatorName, shortSha } from '../shared/format';
+import { failureText } from '../shared/Problem';
 import { RelativeTime } from '../shared/RelativeTime';
 
 const useStyles = makeStyles(theme => ({
@@ -190,8 +190,8 @@ const DestroyDialog = (props: {
 
 /**
  * Redeploy, Restart, Rollback and Destroy, each shown only to users whose
- * permission allows it (the backend checks again). A started job is handed
- * to `onStarted` so the card follows it.
+ * permission on this app allows it (the backend checks again). A started job
+ * is handed to `onStarted` so the card follows it.
  */
 export const AppActions = (props: {
   app: App;
@@ -203,10 +203,6 @@ export const AppActions = (props: {
   const classes = useStyles();
   const api = useApi(slipwayApiRef);
   const { app, destroyed, busy, onStarted } = props;
-  const canDeploy = usePermission({
-    permission: slipwayAppDeployPermission,
-    resourceRef: app.name,
-  });
   const canOperate = usePermission({
     permission: slipwayAppOperatePermission,
     resourceRef: app.name,
@@ -226,21 +222,23 @@ export const AppActions = (props: {
     try {
       onStarted(await call());
     } catch (e) {
-      setError(`${STARTING[action]}: ${(e as Error).message}`);
+      setError(failureText(STARTING[action], e));
     } finally {
       setRunning(undefined);
     }
   };
 
   const disabled = busy || running !== undefined;
+  // Redeploying brings a destroyed app back; nothing else applies to it.
+  const showRedeploy = canOperate.allowed;
   const showOperate = canOperate.allowed && !destroyed;
   const showDestroy = canDestroy.allowed && !destroyed;
-  if (!canDeploy.allowed && !showOperate && !showDestroy) return null;
+  if (!showRedeploy && !showDestroy) return null;
 
   return (
     <div>
       <div className={classes.actions}>
-        {canDeploy.allowed && (
+        {showRedeploy && (
           <Button
             variant="outlined"
             color="primary"

@@ -1,8 +1,3 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
-  slipwayAppDeployPermission,
-  slipwayAppOperatePermission,
-} from '@slipway/plugin-slipway-common';
 import {
   act,
   fireEvent,
@@ -474,70 +469,6 @@ describe('SlipwayStatusCard', () => {
   });
 
   describe('actions', () => {
-    it('shows no actions without permission', async () => {
-      const authorize = jest.fn(
-        (): AuthorizeResult.DENY => AuthorizeResult.DENY,
-      );
-      await renderCard({ authorize });
-
-      expect(await stateText()).toBe('running');
-      await waitFor(() => expect(authorize).toHaveBeenCalledTimes(3));
-      for (const name of ['Redeploy', 'Restart', 'Rollback', 'Destroy']) {
-        expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
-      }
-    });
-
-    it('asks for each action on the app it shows, so a policy can decide per app', async () => {
-      // Allowed on hello-static only: the card shows hello-static, so its actions appear.
-      await renderCard({
-        authorize: request =>
-          request.resourceRef === 'hello-static'
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-      });
-
-      expect(
-        await screen.findByRole('button', { name: 'Redeploy' }),
-      ).toBeEnabled();
-      expect(screen.getByRole('button', { name: 'Destroy' })).toBeEnabled();
-    });
-
-    it('shows each action by its own permission', async () => {
-      await renderCard({
-        authorize: request =>
-          request.permission.name === slipwayAppDeployPermission.name
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-      });
-
-      expect(
-        await screen.findByRole('button', { name: 'Redeploy' }),
-      ).toBeEnabled();
-      expect(
-        screen.queryByRole('button', { name: 'Restart' }),
-      ).not.toBeInTheDocument();
-      expect(
-        screen.queryByRole('button', { name: 'Destroy' }),
-      ).not.toBeInTheDocument();
-    });
-
-    it('shows restart and rollback with the operate permission', async () => {
-      await renderCard({
-        authorize: request =>
-          request.permission.name === slipwayAppOperatePermission.name
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-      });
-
-      expect(
-        await screen.findByRole('button', { name: 'Restart' }),
-      ).toBeEnabled();
-      expect(screen.getByRole('button', { name: 'Rollback' })).toBeEnabled();
-      expect(
-        screen.queryByRole('button', { name: 'Redeploy' }),
-      ).not.toBeInTheDocument();
-    });
-
     it('redeploys and follows the started deployment', async () => {
       const fake = createFakeSlipwayApi({
         getDeployment: jest.fn(async () => ({

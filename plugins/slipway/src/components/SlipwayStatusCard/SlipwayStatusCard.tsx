@@ -1,9 +1,4 @@
-import {
-  InfoCard,
-  Link,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Link, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   MissingAnnotationEmptyState,
@@ -34,6 +29,7 @@ import {
   displayStateOf,
   isTroubled,
 } from '../shared/StatusLabels';
+import { LoadProblem } from '../shared/Problem';
 import { AppActions } from './AppActions';
 import {
   formatUptime,
@@ -290,10 +286,9 @@ const AppStatusCard = (props: { name: string }) => {
       <InfoCard title="Slipway">
         {view.error ? (
           <>
-            <ResponseErrorPanel
-              title={`The status of ${name} could not be loaded: ${view.error.message}`}
-              // A stack trace of the browser's fetch helps nobody here.
-              error={{ name: view.error.name, message: view.error.message }}
+            <LoadProblem
+              title={`The status of ${name} could not be loaded`}
+              error={view.error}
             />
             {liveNotice}
           </>

@@ -1,0 +1,136 @@
+import {
+  slipwayAppDestroyPermission,
+  slipwayAppOperatePermission,
+} from '@slipway/plugin-slipway-common';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { SlipwayApiError } from '../../api';
+import { createFakeSlipwayApi, makeApp } from '../../__testUtils__/fixtures';
+import {
+  answersApplied,
+  askedFor,
+  authorizeByResource,
+  forbidden,
+} from '../../__testUtils__/permissions';
+import { renderWithSlipway } from '../../__testUtils__/render';
+import { SlipwayPageContent } from './SlipwayPage';
+
+const OPERATE = slipwayAppOperatePermission.name;
+const DESTROY = slipwayAppDestroyPermission.name;
+const ACTIONS = ['Redeploy', 'Restart', 'Rollback', 'Destroy'];
+
+function fakeOfTwoApps() {
+  return createFakeSlipwayApi({
+    listApps: jest.fn(async () => [
+      makeApp({ name: 'a-app', owner: 'group:default/team-a' }),
+      makeApp({ name: 'b-app', owner: 'group:default/team-b' }),
+    ]),
+  });
+}
+
+async function renderPage(
+  grants: Record<string, string[]>,
+  fake = fakeOfTwoApps(),
+) {
+  const authorize = authorizeByResource(grants);
+  const rendered = await renderWithSlipway(<SlipwayPageContent />, {
+    fake,
+    authorize,
+  });
+  return { ...rendered, authorize };
+}
+
+function actionsOf(name: string) {
+  return screen.findByTestId(`slipway-app-actions-${name}`);
+}
+
+describe('SlipwayPage permissions', () => {
+  it('shows the actions on the rows of apps the user may touch, each asked with its app', async () => {
+    const { authorize } = await renderPage({ 'a-app': [OPERATE, DESTROY] });
+
+    const allowed = await actionsOf('a-app');
+    expect(
+      await within(allowed).findByRole('button', { name: 'Destroy' }),
+    ).toBeEnabled();
+    for (const name of ACTIONS) {
+      expect(within(allowed).getByRole('button', { name })).toBeEnabled();
+    }
+
+    const denied = await actionsOf('b-app');
+    await waitFor(() =>
+      expect(askedFor(authorize)).toEqual(
+        expect.arrayContaining([
+          [OPERATE, 'b-app'],
+          [DESTROY, 'b-app'],
+        ]),
+      ),
+    );
+    await answersApplied();
+    for (const name of ACTIONS) {
+      expect(
+        within(denied).queryByRole('button', { name }),
+      ).not.toBeInTheDocument();
+    }
+    expect(askedFor(authorize)).toEqual(
+      expect.arrayContaining([
+        [OPERATE, 'a-app'],
+        [DESTROY, 'a-app'],
+      ]),
+    );
+    expect(askedFor(authorize).every(([, ref]) => ref !== undefined)).toBe(
+      true,
+    );
+  });
+
+  it('starts an action from its row and says so', async () => {
+    const { fake } = await renderPage({ 'a-app': [OPERATE] });
+
+    const row = await actionsOf('a-app');
+    fireEvent.click(
+      await within(row).findByRole('button', { name: 'Restart' }),
+    );
+
+    await waitFor(() => expect(fake.api.restart).toHaveBeenCalledWith('a-app'));
+    expect(await within(row).findByRole('status')).toHaveTextContent(
+      'Restart started just now',
+    );
+  });
+
+  it("shows a 403 of an action as the backend's plain sentence in its row", async () => {
+    const fake = fakeOfTwoApps();
+    fake.api.restart.mockImplementation(async () => {
+      throw await SlipwayApiError.fromResponse(
+        forbidden('You are not allowed to app operate "a-app"'),
+      );
+    });
+    await renderPage({ 'a-app': [OPERATE] }, fake);
+
+    const row = await actionsOf('a-app');
+    fireEvent.click(
+      await within(row).findByRole('button', { name: 'Restart' }),
+    );
+
+    expect(
+      (await within(row).findByTestId('slipway-action-error')).textContent,
+    ).toBe(
+      'You are not allowed to app operate "a-app". Ask its owners or a Slipway admin.',
+    );
+  });
+
+  it("shows a 403 on the list as the backend's plain sentence, without a stack", async () => {
+    const fake = createFakeSlipwayApi({
+      listApps: jest.fn(async () => {
+        throw await SlipwayApiError.fromResponse(
+          forbidden('You are not allowed to app read'),
+        );
+      }),
+    });
+    await renderPage({}, fake);
+
+    expect((await screen.findByTestId('slipway-not-allowed')).textContent).toBe(
+      'You are not allowed to app read. Ask a Slipway admin.',
+    );
+    const text = document.body.textContent ?? '';
+    expect(text).not.toMatch(/ResponseError|SlipwayApiError|HTTP 403/);
+    expect(text).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+});
