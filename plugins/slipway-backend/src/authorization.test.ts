@@ -278,7 +278,9 @@ describe.each(slipwayTestDatabaseIds())(
         .set('Authorization', mockCredentials.user.header('user:default/alice'))
         .send({ ref: 'other-branch' });
       expect(res.status).toBe(403);
-      expect(res.body.error.message).toContain(bApp);
+      expect(res.body.error.message).toBe(
+        `You are not allowed to deploy the app "${bApp}": ask its owners or a Slipway admin`,
+      );
       expect(
         await fixture.store.deployments.listDeployments(bApp),
       ).toHaveLength(0);
@@ -383,7 +385,9 @@ describe.each(slipwayTestDatabaseIds())(
         .update({ owner: 'group:default/team-b' });
       const onTheirs = await dryDeploy({ name: `n5-${suffix}` });
       expect(onTheirs.status).toBe(403);
-      expect(onTheirs.body.error.message).toContain('"test"');
+      expect(onTheirs.body.error.message).toBe(
+        'You are not allowed to deploy apps onto the host "test": ask its owners or a Slipway admin',
+      );
       await knex('slipway_hosts')
         .where({ name: 'test' })
         .update({ owner: null });

@@ -22,12 +22,33 @@ export type ListDecision = {
   list: ListAccess;
 };
 
+/** What each permission lets one do, as a refusal says it ("You are not allowed to …"). */
+const ACTIONS: Record<string, string> = {
+  'slipway.app.read': 'see the app',
+  'slipway.app.deploy': 'deploy the app',
+  'slipway.app.operate':
+    'restart, redeploy, roll back or cancel jobs of the app',
+  'slipway.app.destroy': 'destroy the app',
+  'slipway.host.read': 'see the host',
+  'slipway.host.provision': 'provision the host',
+  'slipway.host.deploy': 'deploy apps onto the host',
+  'slipway.host.destroy': 'destroy the host',
+};
+
+/** A 403 in words a user can act on: what they may not do, on what, and whom to ask. */
 function refused(permission: ResourcePermission, resourceRef?: string) {
-  const action = permission.name.replace(/^slipway\./, '').replace('.', ' ');
+  const action =
+    ACTIONS[permission.name] ??
+    permission.name.replace(/^slipway\./, '').replace('.', ' ');
+  const kind =
+    permission.resourceType === SLIPWAY_HOST_RESOURCE_TYPE ? 'hosts' : 'apps';
   return new NotAllowedError(
     resourceRef
-      ? `You are not allowed to ${action} "${resourceRef}"`
-      : `You are not allowed to ${action}`,
+      ? `You are not allowed to ${action} "${resourceRef}": ask its owners or a Slipway admin`
+      : `You are not allowed to ${action.replace(
+          /\bthe (app|host)\b/,
+          `any ${kind.slice(0, -1)}`,
+        )}: ask a Slipway admin`,
   );
 }
 

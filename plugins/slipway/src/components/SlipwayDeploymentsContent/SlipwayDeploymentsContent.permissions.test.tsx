@@ -97,7 +97,9 @@ describe('SlipwayDeploymentsContent permissions', () => {
     const fake = fakeOfAnyApp();
     fake.api.rollback.mockImplementation(async () => {
       throw await SlipwayApiError.fromResponse(
-        forbidden('You are not allowed to app operate "a-app"'),
+        forbidden(
+          'You are not allowed to restart, redeploy, roll back or cancel jobs of the app "a-app": ask its owners or a Slipway admin',
+        ),
       );
     });
     await renderWithSlipway(<SlipwayDeploymentsContent />, {
@@ -117,7 +119,7 @@ describe('SlipwayDeploymentsContent permissions', () => {
     expect(
       (await screen.findByTestId('slipway-rollback-error')).textContent,
     ).toBe(
-      'You are not allowed to app operate "a-app". Ask its owners or a Slipway admin.',
+      'You are not allowed to restart, redeploy, roll back or cancel jobs of the app "a-app": ask its owners or a Slipway admin.',
     );
   });
 
@@ -125,7 +127,9 @@ describe('SlipwayDeploymentsContent permissions', () => {
     const fake = fakeOfAnyApp();
     fake.api.listDeployments.mockImplementation(async () => {
       throw await SlipwayApiError.fromResponse(
-        forbidden('You are not allowed to app read "a-app"'),
+        forbidden(
+          'You are not allowed to see the app "a-app": ask its owners or a Slipway admin',
+        ),
       );
     });
     await renderWithSlipway(<SlipwayDeploymentsContent />, {
@@ -134,7 +138,7 @@ describe('SlipwayDeploymentsContent permissions', () => {
     });
 
     expect((await screen.findByTestId('slipway-not-allowed')).textContent).toBe(
-      'You are not allowed to app read "a-app". Ask its owners or a Slipway admin.',
+      'You are not allowed to see the app "a-app": ask its owners or a Slipway admin.',
     );
     const text = document.body.textContent ?? '';
     expect(text).not.toMatch(/ResponseError|SlipwayApiError|HTTP 403/);

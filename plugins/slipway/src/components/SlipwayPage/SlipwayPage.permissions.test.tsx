@@ -99,7 +99,9 @@ describe('SlipwayPage permissions', () => {
     const fake = fakeOfTwoApps();
     fake.api.restart.mockImplementation(async () => {
       throw await SlipwayApiError.fromResponse(
-        forbidden('You are not allowed to app operate "a-app"'),
+        forbidden(
+          'You are not allowed to restart, redeploy, roll back or cancel jobs of the app "a-app": ask its owners or a Slipway admin',
+        ),
       );
     });
     await renderPage({ 'a-app': [OPERATE] }, fake);
@@ -112,7 +114,7 @@ describe('SlipwayPage permissions', () => {
     expect(
       (await within(row).findByTestId('slipway-action-error')).textContent,
     ).toBe(
-      'You are not allowed to app operate "a-app". Ask its owners or a Slipway admin.',
+      'You are not allowed to restart, redeploy, roll back or cancel jobs of the app "a-app": ask its owners or a Slipway admin.',
     );
   });
 
@@ -120,14 +122,14 @@ describe('SlipwayPage permissions', () => {
     const fake = createFakeSlipwayApi({
       listApps: jest.fn(async () => {
         throw await SlipwayApiError.fromResponse(
-          forbidden('You are not allowed to app read'),
+          forbidden('You are not allowed to see any app: ask a Slipway admin'),
         );
       }),
     });
     await renderPage({}, fake);
 
     expect((await screen.findByTestId('slipway-not-allowed')).textContent).toBe(
-      'You are not allowed to app read. Ask a Slipway admin.',
+      'You are not allowed to see any app: ask a Slipway admin.',
     );
     const text = document.body.textContent ?? '';
     expect(text).not.toMatch(/ResponseError|SlipwayApiError|HTTP 403/);

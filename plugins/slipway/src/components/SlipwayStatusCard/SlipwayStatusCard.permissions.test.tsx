@@ -128,7 +128,9 @@ describe('SlipwayStatusCard permissions', () => {
     const fake = fakeOfAnyApp();
     fake.api.restart.mockImplementation(async () => {
       throw await SlipwayApiError.fromResponse(
-        forbidden('You are not allowed to app operate "a-app"'),
+        forbidden(
+          'You are not allowed to restart, redeploy, roll back or cancel jobs of the app "a-app": ask its owners or a Slipway admin',
+        ),
       );
     });
     await renderWithSlipway(<SlipwayStatusCard />, {
@@ -140,7 +142,7 @@ describe('SlipwayStatusCard permissions', () => {
 
     const error = await screen.findByTestId('slipway-action-error');
     expect(error.textContent).toBe(
-      'You are not allowed to app operate "a-app". Ask its owners or a Slipway admin.',
+      'You are not allowed to restart, redeploy, roll back or cancel jobs of the app "a-app": ask its owners or a Slipway admin.',
     );
   });
 
@@ -148,7 +150,9 @@ describe('SlipwayStatusCard permissions', () => {
     const fake = fakeOfAnyApp();
     fake.api.getAppStatus.mockImplementation(async () => {
       throw await SlipwayApiError.fromResponse(
-        forbidden('You are not allowed to app read "a-app"'),
+        forbidden(
+          'You are not allowed to see the app "a-app": ask its owners or a Slipway admin',
+        ),
       );
     });
     await renderWithSlipway(<SlipwayStatusCard />, {
@@ -158,7 +162,7 @@ describe('SlipwayStatusCard permissions', () => {
 
     const notice = await screen.findByTestId('slipway-not-allowed');
     expect(notice.textContent).toBe(
-      'You are not allowed to app read "a-app". Ask its owners or a Slipway admin.',
+      'You are not allowed to see the app "a-app": ask its owners or a Slipway admin.',
     );
     const card = document.body.textContent ?? '';
     expect(card).not.toMatch(/ResponseError|SlipwayApiError|HTTP 403/);
