@@ -3,6 +3,9 @@ import { createFieldValidation } from '@backstage/plugin-scaffolder-react/alpha'
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { useCallback, useState } from 'react';
+import { EvaluatePermissionRequest } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { authorizeByResource } from '../../__testUtils__/permissions';
 import { SlipwayClient, slipwayApiRef, SlipwayHost } from '../../api';
 import {
   SlipwayHostPickerProps,
@@ -62,6 +65,8 @@ async function renderPicker(options: {
   formData?: string;
   required?: boolean;
   rawErrors?: string[];
+  /** The permission API's answers; without it, the app has no permission API. */
+  authorize?: ReturnType<typeof authorizeByResource>;
 }) {
   const fetch = jest.fn(async (_input: RequestInfo | URL) => options.response);
   const onChange = jest.fn();
@@ -100,6 +105,18 @@ async function renderPicker(options: {
             fetchApi: { fetch },
           }),
         ],
+        ...(options.authorize
+          ? [
+              [
+                permissionApiRef,
+                {
+                  authorize: async (request: EvaluatePermissionRequest) => ({
+                    result: options.authorize!(request),
+                  }),
+                },
+              ] as const,
+            ]
+          : []),
       ]}
     >
       <Form />
@@ -131,6 +148,30 @@ describe('SlipwayHostPicker', () => {
     ]);
     // With a choice to make, nothing is chosen for the user.
     expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it('offers only the hosts the user may deploy onto, and says why the others are not', async () => {
+    const authorize = authorizeByResource({
+      local: ['slipway.host.deploy'],
+    });
+    const { onChange } = await renderPicker({
+      response: response(200, { items: [local, docker1] }),
+      authorize,
+    });
+
+    const options = await openHostList();
+    expect(options.map(option => option.textContent)).toEqual([
+      'localthis machine',
+      "docker-1203.0.113.10 · another team's host: ask its owners",
+    ]);
+    expect(options[1]).toHaveAttribute('aria-disabled', 'true');
+    expect(options[0]).not.toHaveAttribute('aria-disabled', 'true');
+    expect(authorize.mock.calls.map(([r]) => r.resourceRef).sort()).toEqual([
+      'docker-1',
+      'local',
+    ]);
+    // The one host the user may use is chosen for them, as when it is the only one.
+    await waitFor(() => expect(onChange).toHaveBeenCalledWith('local'));
   });
 
   it('shows that the hosts are loading', async () => {

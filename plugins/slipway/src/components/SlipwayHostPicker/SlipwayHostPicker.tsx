@@ -1,4 +1,9 @@
-import { useApi } from '@backstage/core-plugin-api';
+import { useApi, useApiHolder } from '@backstage/core-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  PermissionApi,
+  permissionApiRef,
+} from '@backstage/plugin-permission-react';
 import { ScaffolderField } from '@backstage/plugin-scaffolder-react/alpha';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import InputAdornment from '@material-ui/core/InputAdornment';
@@ -6,24 +11,53 @@ import ListItemText from '@material-ui/core/ListItemText';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import { ChangeEvent, useEffect, useState } from 'react';
+import { slipwayHostDeployPermission } from '@slipway/plugin-slipway-common';
 import { slipwayApiRef, SlipwayHost } from '../../api';
 import { SlipwayHostPickerProps } from './schema';
 
 type HostsState =
   | { status: 'loading' }
-  | { status: 'loaded'; hosts: SlipwayHost[] }
+  | { status: 'loaded'; hosts: SlipwayHost[]; deployable: Set<string> }
   | { status: 'failed'; error: Error };
+
+/**
+ * The hosts the user may deploy onto (`slipway.host.deploy` on each): a team's host takes
+ * only its owners' apps. Without a permission API, or when it fails, every host counts:
+ * the backend decides again at deploy time.
+ */
+async function deployableHosts(
+  permissionApi: PermissionApi | undefined,
+  hosts: SlipwayHost[],
+): Promise<Set<string>> {
+  if (!permissionApi) return new Set(hosts.map(h => h.name));
+  const allowed = await Promise.all(
+    hosts.map(host =>
+      permissionApi
+        .authorize({
+          permission: slipwayHostDeployPermission,
+          resourceRef: host.name,
+        })
+        .then(
+          r => r.result === AuthorizeResult.ALLOW,
+          () => true,
+        ),
+    ),
+  );
+  return new Set(hosts.filter((_, i) => allowed[i]).map(h => h.name));
+}
 
 function useSlipwayHosts(): HostsState {
   const api = useApi(slipwayApiRef);
+  const permissionApi = useApiHolder().get(permissionApiRef);
   const [state, setState] = useState<HostsState>({ status: 'loading' });
 
   useEffect(() => {
     // The field can unmount (Back, another step) before the answer arrives.
     let unmounted = false;
     api.listHosts().then(
-      hosts => {
-        if (!unmounted) setState({ status: 'loaded', hosts });
+      async hosts => {
+        const deployable = await deployableHosts(permissionApi, hosts);
+        if (!unmounted) setState({ status: 'loaded', hosts, deployable });
       },
       error => {
         if (!unmounted) {
@@ -37,7 +71,7 @@ function useSlipwayHosts(): HostsState {
     return () => {
       unmounted = true;
     };
-  }, [api]);
+  }, [api, permissionApi]);
 
   return state;
 }
@@ -83,7 +117,10 @@ export const SlipwayHostPicker = (props: SlipwayHostPickerProps) => {
           host => !allowedHosts || allowedHosts.includes(host.name),
         )
       : undefined;
-  const onlyHost = hosts?.length === 1 ? hosts[0].name : undefined;
+  const deployable =
+    state.status === 'loaded' ? state.deployable : new Set<string>();
+  const usable = hosts?.filter(host => deployable.has(host.name));
+  const onlyHost = usable?.length === 1 ? usable[0].name : undefined;
 
   useEffect(() => {
     if (onlyHost && !formData && !isDisabled) {
@@ -163,8 +200,21 @@ export const SlipwayHostPicker = (props: SlipwayHostPickerProps) => {
         SelectProps={{ renderValue: value => String(value) }}
       >
         {hostList.map(host => (
-          <MenuItem key={host.name} value={host.name}>
-            <ListItemText primary={host.name} secondary={describeHost(host)} />
+          <MenuItem
+            key={host.name}
+            value={host.name}
+            disabled={!deployable.has(host.name)}
+          >
+            <ListItemText
+              primary={host.name}
+              secondary={
+                deployable.has(host.name)
+                  ? describeHost(host)
+                  : `${describeHost(
+                      host,
+                    )} · another team's host: ask its owners`
+              }
+            />
           </MenuItem>
         ))}
         {unknownValue && (
