@@ -119,6 +119,17 @@ export interface Config {
       allowedPortRange?: { from: number; to: number };
       /** Hosts repos may be cloned from (overrides `slipway.repos.allowedHosts`). */
       allowedRepoHosts?: string[];
+      /**
+       * Rule `resources.max-memory`: the most memory one app may ask for (`docker run
+       * --memory`), in Docker's format, e.g. `2g`. When set, every deploy must name a `memory`
+       * of at most this (an app without a limit could take the whole host). Unset: no bound.
+       */
+      maxMemory?: string;
+      /**
+       * Rule `resources.max-cpus`: the most CPUs one app may ask for (`docker run --cpus`), e.g.
+       * `2`. When set, every deploy must name `cpus` of at most this. Unset: no bound.
+       */
+      maxCpus?: number;
     };
     /** Provisioning with Terraform or OpenTofu. */
     iac?: {

@@ -31,7 +31,7 @@ describe('slipwayPlugin', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       status: 'ok',
-      database: { ok: true, migration: '20261203' },
+      database: { ok: true, migration: '20261204' },
     });
   });
 

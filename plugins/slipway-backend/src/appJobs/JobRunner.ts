@@ -34,6 +34,10 @@ export function redeployRequest(app: App, ref?: string): ValidDeployRequest {
     container_port: app.containerPort,
     health_path: app.healthPath,
     env: {},
+    ...(app.context && { context: app.context }),
+    ...(app.dockerfile && { dockerfile: app.dockerfile }),
+    ...(app.memory && { memory: app.memory }),
+    ...(app.cpus && { cpus: app.cpus }),
   };
 }
 
@@ -125,6 +129,10 @@ export class JobRunner {
         port: request.port,
         containerPort: request.container_port,
         healthPath: request.health_path,
+        context: request.context,
+        dockerfile: request.dockerfile,
+        memory: request.memory,
+        cpus: request.cpus,
         envNames,
         initiator,
         owner: request.owner,

@@ -33,6 +33,11 @@ export type NewApp = {
   port: number;
   containerPort: number;
   healthPath: string;
+  /** Build and resource settings: null clears one (a deploy states them all, every time). */
+  context?: string | null;
+  dockerfile?: string | null;
+  memory?: string | null;
+  cpus?: number | null;
   envNames: string[];
   initiator: string | null;
   /** Left as they are when undefined, so a redeploy without them keeps the catalog data. */
@@ -117,6 +122,10 @@ export class AppStore {
       port: app.port,
       container_port: app.containerPort,
       health_path: app.healthPath,
+      build_context: app.context ?? null,
+      dockerfile: app.dockerfile ?? null,
+      memory: app.memory ?? null,
+      cpus: app.cpus ?? null,
       env_names: JSON.stringify(app.envNames),
       initiator: app.initiator,
       ...(app.owner !== undefined && { owner: app.owner }),

@@ -49,7 +49,7 @@ describe('migrations', () => {
       for (const table of TABLES) {
         expect(await knex.schema.hasTable(table)).toBe(true);
       }
-      expect(await currentMigration(knex)).toBe('20261203');
+      expect(await currentMigration(knex)).toBe('20261204');
 
       const at = new Date().toISOString();
       await knex('slipway_hosts').insert({

@@ -41,6 +41,10 @@ export type AppRow = {
   port: number;
   container_port: number;
   health_path: string;
+  build_context?: string | null;
+  dockerfile?: string | null;
+  memory?: string | null;
+  cpus?: number | string | null;
   owner: string | null;
   catalog_owner?: string | null;
   catalog_entity?: string | null;
@@ -67,6 +71,11 @@ export function appFromRow(row: AppRow): App {
     port: Number(row.port),
     containerPort: Number(row.container_port),
     healthPath: row.health_path,
+    context: row.build_context ?? null,
+    dockerfile: row.dockerfile ?? null,
+    memory: row.memory ?? null,
+    // PostgreSQL returns a decimal as a string.
+    cpus: row.cpus === null || row.cpus === undefined ? null : Number(row.cpus),
     owner: row.catalog_owner ?? row.owner ?? null,
     ownerEntity: row.catalog_owner ? row.catalog_entity ?? null : null,
     description: row.description ?? null,

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import {
+  checkInsideDir,
   Command,
   dockerBuild,
   removeDirectory,
@@ -33,13 +35,22 @@ export function buildStep(
   },
 ): BuildStep {
   const { app, deployment, log } = ctx;
+  const inRepo = [app.context, app.dockerfile].filter((p): p is string => !!p);
   let started = 0;
   return {
     commands: [
       ...(opts.clone ?? []),
+      // The schema keeps these paths in the repo by their text; symlinks are checked here.
+      ...(inRepo.length ? [checkInsideDir(opts.dir, inRepo)] : []),
       dockerBuild({
         tag: opts.image,
-        contextDir: opts.dir,
+        contextDir: app.context
+          ? path.posix.join(opts.dir, app.context)
+          : opts.dir,
+        // Relative to the repo's root, as `docker build -f` run from there reads it.
+        dockerfile: app.dockerfile
+          ? path.posix.join(opts.dir, app.dockerfile)
+          : undefined,
         labels: {
           app: app.name,
           deployment: deployment.id,
@@ -51,8 +62,14 @@ export function buildStep(
     step: opts.clone ? 'git clone and docker build' : 'docker build',
     begin: async () => {
       started = Date.now();
+      const where = [
+        app.context && `context ${app.context}`,
+        app.dockerfile && `Dockerfile ${app.dockerfile}`,
+      ].filter(Boolean);
       await log.step(
-        `Building image ${opts.image} (the current version keeps serving meanwhile)`,
+        `Building image ${opts.image}${
+          where.length ? ` (${where.join(', ')})` : ''
+        } (the current version keeps serving meanwhile)`,
       );
     },
     built: async () => {

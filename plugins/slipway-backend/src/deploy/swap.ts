@@ -115,6 +115,8 @@ function stopAndRun(
     containerPort: app.containerPort,
     labels: { app: app.name, deployment: deployment.id, commit: opts.commit },
     envFromStdin: true,
+    memory: app.memory ?? undefined,
+    cpus: app.cpus ?? undefined,
   });
   if (opts.stopByLabel) return [dockerStopRunningOfApp(app.name), run];
   return previous.length
@@ -134,8 +136,16 @@ async function logSwapped(
       `Stopped the previous container ${old.name} (it held port ${app.port})`,
     );
   }
+  const limits = [
+    app.memory && `memory ${app.memory}`,
+    app.cpus && `cpus ${app.cpus}`,
+  ].filter(Boolean);
   await log.step(
-    `Started ${container} from ${image} on port ${app.port} -> ${app.containerPort} (restart policy unless-stopped)`,
+    `Started ${container} from ${image} on port ${app.port} -> ${
+      app.containerPort
+    } (restart policy unless-stopped${
+      limits.length ? `; limits: ${limits.join(', ')}` : ''
+    })`,
   );
   await ctx.store.deployments.updateDeployment(ctx.deployment.id, {
     container,

@@ -1,5 +1,7 @@
 import { Config } from '@backstage/config';
 import {
+  memoryBytes,
+  memoryLimit,
   ValidDeployRequest,
   ValidProvisionRequest,
 } from '@slipway/plugin-slipway-common';
@@ -18,6 +20,10 @@ export type PolicyConfig = {
   requiredTags?: string[];
   allowedPortRange?: { from: number; to: number };
   allowedRepoHosts: string[];
+  /** The most memory one app may ask for, in Docker's format (`2g`). */
+  maxMemory?: string;
+  /** The most CPUs one app may ask for (`2`). */
+  maxCpus?: number;
 };
 
 const DEFAULT_REPO_HOSTS = ['github.com', 'gitlab.com', 'bitbucket.org'];
@@ -62,7 +68,20 @@ export function readPolicyConfig(config: Config): PolicyConfig {
       ? { from: range.getNumber('from'), to: range.getNumber('to') }
       : undefined,
     allowedRepoHosts: readAllowedRepoHosts(config),
+    maxMemory: readMaxMemory(p),
+    maxCpus: p?.getOptionalNumber('maxCpus'),
   };
+}
+
+/** A bound the request rule would refuse stops the backend: it could never be honoured. */
+function readMaxMemory(policy: Config | undefined): string | undefined {
+  const value = policy?.getOptionalString('maxMemory');
+  if (value !== undefined && !memoryLimit.safeParse(value).success) {
+    throw new Error(
+      `slipway.policy.maxMemory: must be a memory size such as 512m or 2g (got "${value}")`,
+    );
+  }
+  return value;
 }
 
 const OPEN_CIDRS = ['0.0.0.0/0', '::/0'];
@@ -164,6 +183,37 @@ export function evaluateDeployPolicy(
       rule: 'ports.allowed-range',
       message: `port ${request.port} must lie within ${range.from}-${range.to}`,
     });
+  }
+  return [...violations, ...resourceViolations(policy, request)];
+}
+
+function resourceViolations(
+  policy: PolicyConfig,
+  request: ValidDeployRequest,
+): PolicyViolation[] {
+  const violations: PolicyViolation[] = [];
+  // An app without a limit could take the whole host, so a bound makes the limit required.
+  if (policy.maxMemory !== undefined) {
+    const asked = request.memory ? memoryBytes(request.memory) : undefined;
+    if (asked === undefined || asked > memoryBytes(policy.maxMemory)!) {
+      violations.push({
+        rule: 'resources.max-memory',
+        message: request.memory
+          ? `memory ${request.memory} is more than the allowed ${policy.maxMemory}`
+          : `memory is required (at most ${policy.maxMemory})`,
+      });
+    }
+  }
+  if (policy.maxCpus !== undefined) {
+    if (request.cpus === undefined || request.cpus > policy.maxCpus) {
+      violations.push({
+        rule: 'resources.max-cpus',
+        message:
+          request.cpus === undefined
+            ? `cpus is required (at most ${policy.maxCpus})`
+            : `cpus ${request.cpus} is more than the allowed ${policy.maxCpus}`,
+      });
+    }
   }
   return violations;
 }

@@ -12,6 +12,18 @@ export type App = {
   port: number;
   containerPort: number;
   healthPath: string;
+  /*
+   * Build and resource settings of the last deploy. The backend always sends them (null when
+   * unset); optional so that clients and fixtures written before them still type-check.
+   */
+  /** The build context in the repo (a monorepo's subdirectory); null for the repo's root. */
+  context?: string | null;
+  /** The Dockerfile, relative to the repo's root; null for `Dockerfile` in the context. */
+  dockerfile?: string | null;
+  /** `docker run --memory` (e.g. `256m`); null for no limit. */
+  memory?: string | null;
+  /** `docker run --cpus` (e.g. 0.5); null for no limit. */
+  cpus?: number | null;
   /**
    * Who owns the app (an entity ref): the `spec.owner` of its catalog Component when one is
    * registered in the app's repository, else the owner recorded at its first deploy (the

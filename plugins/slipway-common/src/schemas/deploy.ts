@@ -1,11 +1,14 @@
 import { z } from 'zod/v3';
 import {
+  cpusLimit,
   dnsLabel,
   envVars,
   gitRef,
   healthPath,
+  memoryLimit,
   ownerRef,
   port,
+  repoPath,
   repoUrl,
   singleLine,
 } from './rules';
@@ -30,6 +33,17 @@ export const deployRequestSchema = z
     /** Who owns the app in the catalog; kept from the last deploy that named one. */
     owner: ownerRef('owner').optional(),
     description: singleLine('description', 280).optional(),
+    /** The build context: a directory of the repo (default its root), for monorepos. */
+    context: repoPath('context').optional(),
+    /**
+     * The Dockerfile, relative to the repository root like `docker build -f` run from there
+     * (default `Dockerfile` in the context).
+     */
+    dockerfile: repoPath('dockerfile').optional(),
+    /** `docker run --memory`, e.g. `256m`; bounded by `slipway.policy.maxMemory`. */
+    memory: memoryLimit.optional(),
+    /** `docker run --cpus`, e.g. `0.5`; bounded by `slipway.policy.maxCpus`. */
+    cpus: cpusLimit.optional(),
   })
   .strict();
 

@@ -194,3 +194,83 @@ export const singleLine = (what: string, max: number) =>
       /^[^\u0000-\u001f\u007f-\u009f]*$/,
       `${what} must be a single line of text without control characters`,
     );
+
+export const MAX_REPO_PATH_LENGTH = 255;
+
+/**
+ * A path inside the cloned repository (a build context, a Dockerfile). It is joined to the
+ * clone's directory on the host, so it must not climb out of it or read as an option; the
+ * build also checks on the host that it does not lead outside through a symlink.
+ */
+export const repoPath = (what: string) =>
+  z
+    .string({ invalid_type_error: `${what} must be a string` })
+    .min(1, `${what} must not be empty (leave it out for the repository root)`)
+    .max(
+      MAX_REPO_PATH_LENGTH,
+      `${what} must be at most ${MAX_REPO_PATH_LENGTH} characters`,
+    )
+    .superRefine((value, ctx) => {
+      // One message per value, the most telling first.
+      const problem = value.startsWith('-')
+        ? `${what} must not start with "-"`
+        : value.startsWith('/')
+        ? `${what} must be relative to the repository root, not absolute`
+        : !/^[A-Za-z0-9._/-]+$/.test(value)
+        ? `${what} may contain only letters, digits and . _ / -`
+        : value
+            .replace(/\/$/, '')
+            .split('/')
+            .some(s => s === '..' || s === '.' || s === '')
+        ? `${what} must not contain "..", "." or empty segments`
+        : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+/** Docker refuses memory limits below 6 MiB. */
+export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
+const MEMORY_UNITS: Record<string, number> = {
+  b: 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+};
+/** A number and one of Docker's units: what `docker run --memory` takes, minus its oddities. */
+const MEMORY_SHAPE = /^([1-9][0-9]{0,12})([bkmg])$/i;
+
+/** The bytes of a memory limit such as `256m` or `1g`; undefined when it is not one. */
+export function memoryBytes(value: string): number | undefined {
+  const match = MEMORY_SHAPE.exec(value);
+  if (!match) return undefined;
+  return Number(match[1]) * MEMORY_UNITS[match[2].toLowerCase()];
+}
+
+/** The most any one container may ask for, whatever the policy says: 1 TiB. */
+export const MAX_MEMORY_BYTES = 1024 ** 4;
+
+export const memoryLimit = z
+  .string({ invalid_type_error: 'memory must be a string such as "256m"' })
+  .superRefine((value, ctx) => {
+    const bytes = memoryBytes(value);
+    const problem =
+      bytes === undefined
+        ? 'memory must be a whole number followed by b, k, m or g, such as 256m or 1g'
+        : bytes < MIN_MEMORY_BYTES
+        ? 'memory must be at least 6m (the least Docker accepts)'
+        : bytes > MAX_MEMORY_BYTES
+        ? 'memory must be at most 1024g'
+        : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+export const MAX_CPUS = 512;
+
+/** `docker run --cpus`: a share of the host's CPUs in hundredths, such as 0.5 or 2. */
+export const cpusLimit = z
+  .number({ invalid_type_error: 'cpus must be a number such as 0.5 or 2' })
+  .min(0.01, `cpus must be between 0.01 and ${MAX_CPUS}`)
+  .max(MAX_CPUS, `cpus must be between 0.01 and ${MAX_CPUS}`)
+  .refine(
+    v => Math.abs(Math.round(v * 100) - v * 100) < 1e-6,
+    'cpus must have at most two decimals (hundredths of a CPU)',
+  );

@@ -1,4 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
+  checkInsideDir,
   dockerBuild,
   dockerPsByApp,
   dockerRun,
@@ -89,5 +94,82 @@ describe('command builders', () => {
     expect(dockerPsByApp()).toEqual(
       expect.arrayContaining(['label=slipway.app']),
     );
+  });
+
+  it('builds a monorepo subdirectory with its Dockerfile, user paths after --file and --', () => {
+    const build = dockerBuild({
+      tag: 'slipway/hello:d-1',
+      contextDir: 'builds/x/examples/hello-static',
+      dockerfile: 'builds/x/docker/web.Dockerfile',
+      labels,
+    });
+    expect(toShell(build)).toBe(
+      'docker build --force-rm --tag slipway/hello:d-1 --file builds/x/docker/web.Dockerfile --label slipway.app=hello --label slipway.deployment=d-1 --label slipway.commit=abc123 -- builds/x/examples/hello-static',
+    );
+    expect(dockerBuild({ tag: 't', contextDir: '/src', labels })).not.toContain(
+      '--file',
+    );
+  });
+
+  it('limits memory and CPUs only when asked', () => {
+    const base = {
+      name: 'n',
+      image: 'i',
+      hostPort: 8080,
+      containerPort: 80,
+      labels,
+    };
+    const limited = dockerRun({ ...base, memory: '256m', cpus: 0.5 });
+    expect(limited.slice(0, limited.indexOf('--'))).toEqual(
+      expect.arrayContaining(['--memory', '256m', '--cpus', '0.5']),
+    );
+    const plain = dockerRun(base);
+    expect(plain).not.toContain('--memory');
+    expect(plain).not.toContain('--cpus');
+  });
+
+  describe('checkInsideDir (run by a real sh)', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-inside-'));
+    const repo = path.join(root, 'repo');
+    fs.mkdirSync(path.join(repo, 'examples', 'app'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'examples', 'app', 'Dockerfile'), '');
+    fs.symlinkSync(root, path.join(repo, 'up'));
+    fs.symlinkSync('/etc/passwd', path.join(repo, 'Dockerfile.evil'));
+    afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+    const check = (...paths: string[]) => {
+      const [cmd, ...args] = checkInsideDir(repo, paths);
+      const r = spawnSync(cmd, args, { encoding: 'utf8' });
+      return { status: r.status, stderr: r.stderr.trim() };
+    };
+
+    it('passes paths inside the repository', () => {
+      expect(check('examples/app', 'examples/app/Dockerfile')).toEqual({
+        status: 0,
+        stderr: '',
+      });
+    });
+
+    it('refuses symlinks that lead out and paths that do not exist', () => {
+      expect(check('examples/app', 'up')).toEqual({
+        status: 1,
+        stderr: 'up: leads outside the repository',
+      });
+      expect(check('Dockerfile.evil')).toEqual({
+        status: 1,
+        stderr: 'Dockerfile.evil: leads outside the repository',
+      });
+      expect(check('examples/none')).toEqual({
+        status: 1,
+        stderr: 'examples/none: not found in the repository',
+      });
+    });
+
+    it('takes hostile names as data, never as script', () => {
+      const marker = path.join(root, 'marker');
+      const result = check(`$(touch ${marker})`, `-e; touch ${marker}`);
+      expect(result.status).toBe(1);
+      expect(fs.existsSync(marker)).toBe(false);
+    });
   });
 });

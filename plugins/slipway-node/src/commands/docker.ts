@@ -5,6 +5,8 @@ import { LABELS, SlipwayLabels, labelArgs } from './labels';
 export function dockerBuild(opts: {
   tag: string;
   contextDir: string;
+  /** `-f`: the Dockerfile's path as the host sees it; default `Dockerfile` in the context. */
+  dockerfile?: string;
   labels: SlipwayLabels;
 }): Command {
   // --force-rm: a failed build leaves no intermediate containers behind on the host.
@@ -14,10 +16,23 @@ export function dockerBuild(opts: {
     '--force-rm',
     '--tag',
     opts.tag,
+    ...(opts.dockerfile ? ['--file', opts.dockerfile] : []),
     ...labelArgs(opts.labels),
     '--',
     opts.contextDir,
   ];
+}
+
+/**
+ * Fails unless every path exists and, once symlinks are resolved, lies inside `root`: a repo's
+ * symlink must not turn a build context or Dockerfile into the host's own files. The script
+ * text is constant; the paths (relative to `root`) travel as positional parameters.
+ */
+export const CHECK_INSIDE_DIR =
+  'cd -- "$1" || exit 1; root=$(pwd -P); shift; for p do r=$(realpath -e -- "$p" 2>/dev/null) || { echo "$p: not found in the repository" >&2; exit 1; }; case "$r" in "$root"/*) ;; *) echo "$p: leads outside the repository" >&2; exit 1;; esac; done';
+
+export function checkInsideDir(root: string, relativePaths: string[]): Command {
+  return ['sh', '-c', CHECK_INSIDE_DIR, 'sh', root, ...relativePaths];
 }
 
 export function dockerRun(opts: {
@@ -32,6 +47,10 @@ export function dockerRun(opts: {
    */
   envFromStdin?: boolean;
   bindAddress?: string;
+  /** `--memory`, in Docker's format (`256m`, `1g`). */
+  memory?: string;
+  /** `--cpus`: a share of the host's CPUs (`0.5`). */
+  cpus?: number;
 }): Command {
   const bind = opts.bindAddress ? `${opts.bindAddress}:` : '';
   return [
@@ -48,6 +67,8 @@ export function dockerRun(opts: {
     '--publish',
     `${bind}${opts.hostPort}:${opts.containerPort}`,
     ...labelArgs(opts.labels),
+    ...(opts.memory ? ['--memory', opts.memory] : []),
+    ...(opts.cpus ? ['--cpus', String(opts.cpus)] : []),
     ...(opts.envFromStdin ? ['--env-file', '/dev/stdin'] : []),
     '--',
     opts.image,
