@@ -107,6 +107,122 @@ const deployCases: HostileCase[] = [
   ...HOLES,
 ];
 
+/**
+ * The build and resource fields (issue #13): paths joined to the clone on the host, and
+ * values that reach `docker run`. Kept apart from `deployCases` (whose field list is pinned
+ * below) but sent and checked the same way.
+ */
+function buildFieldCases(): HostileCase[] {
+  const escapes = [
+    '..',
+    '../..',
+    '../../../../etc',
+    'a/../../..',
+    'a/..',
+    '.',
+    './a',
+    'a/./b',
+    'a//b',
+    '/',
+    '/etc',
+    '/etc/passwd',
+    '//host/share',
+    '~',
+    '~/x',
+    '$HOME',
+    '..\\..\\etc',
+    'C:\\Windows',
+    'a\0b',
+    'a\nb',
+    'a\u202eb',
+    'exampl\u0435s',
+    ' a',
+    'a ',
+    '',
+    'x'.repeat(256),
+    'x'.repeat(100_000),
+    1,
+    true,
+    null,
+    [],
+    ['a'],
+    {},
+    { $ne: '' },
+  ];
+  const pathValues = [
+    ...optionAttacks(MARKER),
+    ...shellAttacks(MARKER),
+    ...escapes,
+  ];
+  const memory = [
+    ...optionAttacks(MARKER),
+    ...shellAttacks(MARKER),
+    '',
+    '256',
+    '256 m',
+    '256mb',
+    '256MiB',
+    '0.5g',
+    '1e3m',
+    '0m',
+    '-1m',
+    '+1m',
+    '5m',
+    '5119k',
+    '1025g',
+    '9'.repeat(14) + 'g',
+    '256m;touch x',
+    '256m --privileged',
+    '256m\n',
+    '\uff12\uff15\uff16m',
+    256 * 1024 * 1024,
+    true,
+    null,
+    [],
+    ['256m'],
+    {},
+  ];
+  const cpus = [
+    0,
+    -1,
+    -0.5,
+    0.001,
+    0.125,
+    1e-9,
+    513,
+    1e308,
+    '0.5',
+    '1; touch x',
+    `$(touch ${MARKER})`,
+    '--privileged',
+    true,
+    null,
+    [],
+    [1],
+    {},
+  ];
+  const rule = (field: string) =>
+    new RegExp(`(?<![\\w.])${field}: ${field} (must|may contain)`);
+  return (
+    [
+      ['context', pathValues],
+      ['dockerfile', pathValues],
+      ['memory', memory],
+      ['cpus', cpus],
+    ] as const
+  ).flatMap(([field, values]) =>
+    values.map(value => ({
+      label: `${field} = ${JSON.stringify(value)?.slice(0, 60)}`,
+      // A field the shared type does not list yet; only its label and regex are read.
+      field: field as unknown as HostileCase['field'],
+      body: { ...base(), [field]: value },
+      expected: rule(field),
+    })),
+  );
+}
+
+const BUILD_FIELD_CASES = buildFieldCases();
+
 /** A request that is refused on a path, query or body parameter other than the deploy body. */
 type RouteCase = {
   label: string;
@@ -624,6 +740,29 @@ describe('hostile input never reaches a host', () => {
         'unknown field',
       ].sort(),
     );
+  });
+
+  it.each(
+    BUILD_FIELD_CASES.map(
+      (c, i) => [printable(`#${i + 1} ${c.label}`), c] as const,
+    ),
+  )('POST /apps/deploy refuses build field %s', async (_label, c) => {
+    const res = await request(fixture.app)
+      .post('/api/slipway/apps/deploy')
+      .send(c.body as object);
+    expect({
+      status: res.status,
+      error: res.body.error?.name,
+      message: res.body.error?.message,
+    }).toEqual({
+      status: 400,
+      error: 'InputError',
+      message: expect.stringMatching(c.expected),
+    });
+  });
+
+  it(`sent ${BUILD_FIELD_CASES.length} hostile build and resource values`, () => {
+    expect(BUILD_FIELD_CASES.length).toBeGreaterThanOrEqual(150);
   });
 
   it('ran nothing at all on the host', async () => {

@@ -551,7 +551,8 @@ export function hostileDeployCases(opts: {
     ['devices', ['/dev/sda']],
     ['image', 'alpine'],
     ['build_args', { A: 'B' }],
-    ['dockerfile', '/etc/passwd'],
+    // dockerfile is a request field now (its cases are in hostileInput.test.ts); the column name is not.
+    ['build_context', '/etc'],
     ['labels', { 'slipway.app': 'other' }],
     ['restart', 'always'],
     ['env_file', '/etc/shadow'],
