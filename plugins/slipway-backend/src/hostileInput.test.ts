@@ -170,7 +170,7 @@ function buildFieldCases(): HostileCase[] {
     '5m',
     '5119k',
     '1025g',
-    '9'.repeat(14) + 'g',
+    `${'9'.repeat(14)}g`,
     '256m;touch x',
     '256m --privileged',
     '256m\n',

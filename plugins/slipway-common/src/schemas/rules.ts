@@ -211,21 +211,22 @@ export const repoPath = (what: string) =>
       `${what} must be at most ${MAX_REPO_PATH_LENGTH} characters`,
     )
     .superRefine((value, ctx) => {
-      // One message per value, the most telling first.
-      const problem = value.startsWith('-')
-        ? `${what} must not start with "-"`
-        : value.startsWith('/')
-        ? `${what} must be relative to the repository root, not absolute`
-        : !/^[A-Za-z0-9._/-]+$/.test(value)
-        ? `${what} may contain only letters, digits and . _ / -`
-        : value
-            .replace(/\/$/, '')
-            .split('/')
-            .some(s => s === '..' || s === '.' || s === '')
-        ? `${what} must not contain "..", "." or empty segments`
-        : undefined;
+      const problem = repoPathProblem(what, value);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
+
+/** The most telling problem of a repo path, one per value; undefined when it has none. */
+function repoPathProblem(what: string, value: string): string | undefined {
+  if (value.startsWith('-')) return `${what} must not start with "-"`;
+  if (value.startsWith('/'))
+    return `${what} must be relative to the repository root, not absolute`;
+  if (!/^[A-Za-z0-9._/-]+$/.test(value))
+    return `${what} may contain only letters, digits and . _ / -`;
+  const segments = value.replace(/\/$/, '').split('/');
+  if (segments.some(s => s === '..' || s === '.' || s === ''))
+    return `${what} must not contain "..", "." or empty segments`;
+  return undefined;
+}
 
 /** Docker refuses memory limits below 6 MiB. */
 export const MIN_MEMORY_BYTES = 6 * 1024 * 1024;
@@ -251,17 +252,18 @@ export const MAX_MEMORY_BYTES = 1024 ** 4;
 export const memoryLimit = z
   .string({ invalid_type_error: 'memory must be a string such as "256m"' })
   .superRefine((value, ctx) => {
-    const bytes = memoryBytes(value);
-    const problem =
-      bytes === undefined
-        ? 'memory must be a whole number followed by b, k, m or g, such as 256m or 1g'
-        : bytes < MIN_MEMORY_BYTES
-        ? 'memory must be at least 6m (the least Docker accepts)'
-        : bytes > MAX_MEMORY_BYTES
-        ? 'memory must be at most 1024g'
-        : undefined;
+    const problem = memoryProblem(memoryBytes(value));
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
+
+function memoryProblem(bytes: number | undefined): string | undefined {
+  if (bytes === undefined)
+    return 'memory must be a whole number followed by b, k, m or g, such as 256m or 1g';
+  if (bytes < MIN_MEMORY_BYTES)
+    return 'memory must be at least 6m (the least Docker accepts)';
+  if (bytes > MAX_MEMORY_BYTES) return 'memory must be at most 1024g';
+  return undefined;
+}
 
 export const MAX_CPUS = 512;
 
