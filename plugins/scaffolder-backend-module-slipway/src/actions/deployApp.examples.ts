@@ -47,4 +47,30 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Deploy one service of a monorepo (its own build context and Dockerfile) with memory and CPU limits',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'deploy',
+          action: 'slipway:deploy-app',
+          name: 'Deploy',
+          input: {
+            name: 'shop-web',
+            repo: 'https://github.com/acme/shop.git',
+            ref: 'main',
+            host: 'docker-1',
+            port: 8200,
+            container_port: 8080,
+            health_path: '/health',
+            context: 'services/web',
+            dockerfile: 'docker/web.Dockerfile',
+            memory: '256m',
+            cpus: 0.5,
+          },
+        },
+      ],
+    }),
+  },
 ];

@@ -69,7 +69,9 @@ export function createDeployAppAction(options: {
           request.host
         }:${request.port} (container port ${request.container_port}, health ${
           request.health_path
-        }${envNames.length ? `, env ${envNames.join(', ')}` : ''})`,
+        }${envNames.length ? `, env ${envNames.join(', ')}` : ''}${buildDetails(
+          request,
+        )})`,
       );
 
       if (ctx.isDryRun) {
@@ -128,6 +130,23 @@ export function createDeployAppAction(options: {
       ctx.output('host', request.host);
     },
   });
+}
+
+/** The optional build and resource settings, for the task log. */
+function buildDetails(request: {
+  context?: string;
+  dockerfile?: string;
+  memory?: string;
+  cpus?: number;
+}): string {
+  return [
+    request.context && `, context ${request.context}`,
+    request.dockerfile && `, Dockerfile ${request.dockerfile}`,
+    request.memory && `, memory ${request.memory}`,
+    request.cpus && `, cpus ${request.cpus}`,
+  ]
+    .filter(Boolean)
+    .join('');
 }
 
 /** Removes keys whose value is "", null or undefined. */

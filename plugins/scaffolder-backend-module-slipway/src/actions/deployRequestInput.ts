@@ -30,5 +30,29 @@ export function deployRequestInput(z: typeof zod) {
       .describe(
         'Environment variables (names [A-Z_][A-Z0-9_]*); values are never logged or stored',
       ),
+    context: z
+      .string()
+      .optional()
+      .describe(
+        'Build context: a directory of the repository, e.g. services/api (default the root); relative, no ".." or leading "-"',
+      ),
+    dockerfile: z
+      .string()
+      .optional()
+      .describe(
+        'Dockerfile path relative to the repository root, as docker build -f from the root (default Dockerfile in the context)',
+      ),
+    memory: z
+      .string()
+      .optional()
+      .describe(
+        "Memory limit in Docker's format, e.g. 256m or 1g (at least 6m); bounded by slipway.policy.maxMemory",
+      ),
+    cpus: z
+      .number()
+      .optional()
+      .describe(
+        'CPU limit, e.g. 0.5 or 2 (hundredths, 0.01-512); bounded by slipway.policy.maxCpus',
+      ),
   };
 }

@@ -144,6 +144,30 @@ describe('SlipwayStatusCard', () => {
       ).not.toBeInTheDocument();
     });
 
+    it('shows the memory and CPU limits only when the app has them', async () => {
+      await renderCard({
+        fake: withStatus(
+          makeStatus({ app: makeApp({ memory: '256m', cpus: 0.5 }) }),
+        ),
+      });
+      expect(await screen.findByTestId('slipway-app-limits')).toHaveTextContent(
+        /^memory 256m, 0\.5 CPUs$/,
+      );
+    });
+
+    it('shows no limits line for an app without limits', async () => {
+      await renderCard({
+        fake: withStatus(
+          makeStatus({ app: makeApp({ memory: null, cpus: null }) }),
+        ),
+      });
+      expect(await stateText()).toBe('running');
+      expect(
+        screen.queryByTestId('slipway-app-limits'),
+      ).not.toBeInTheDocument();
+      expect(screen.queryByText('Limits')).not.toBeInTheDocument();
+    });
+
     it('diagnoses an unhealthy app and shows its last log lines', async () => {
       const fake = createFakeSlipwayApi({
         getAppStatus: jest.fn(async () =>

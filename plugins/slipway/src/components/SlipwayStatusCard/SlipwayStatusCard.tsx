@@ -361,6 +361,18 @@ const AppStatusCard = (props: { name: string }) => {
           )}
         </Fact>
         <Fact label="Host">{app.host}</Fact>
+        {(app.memory || app.cpus) && (
+          <Fact label="Limits">
+            <span data-testid="slipway-app-limits">
+              {[
+                app.memory && `memory ${app.memory}`,
+                app.cpus && `${app.cpus} CPU${app.cpus === 1 ? '' : 's'}`,
+              ]
+                .filter(Boolean)
+                .join(', ')}
+            </span>
+          </Fact>
+        )}
         <Fact label="Commit">
           {lastDeployment?.commitSha ? (
             <CommitLink repo={app.repo} sha={lastDeployment.commitSha} />
