@@ -1,7 +1,8 @@
 /**
  * Real parts for Slipway's tests: a Docker Engine, an sshd on loopback with throwaway keys,
- * and the examples' base image built from Debian's busybox-static. Also the test support the
- * packages share: the corpus of hostile strings and the scripted Terraform stand-in.
+ * the examples' base image built from Debian's busybox-static, and private Caddy, image
+ * registry and NATS servers on loopback. Also the test support the packages share: the corpus
+ * of hostile strings and the scripted Terraform stand-in.
  *
  * @packageDocumentation
  */
@@ -26,6 +27,10 @@ export { slipwayTestDatabaseIds, TEST_POSTGRES_ID } from './databases';
 export { startGitServer, createTestRepo } from './gitServer';
 export { startNatsServer } from './natsServer';
 export type { NatsServer } from './natsServer';
+export { startCaddy, caddyAdminRequest } from './caddy';
+export type { CaddyServer } from './caddy';
+export { startRegistry } from './registry';
+export type { ImageRegistry } from './registry';
 export type { GitServer, TestRepo } from './gitServer';
 export {
   CHROMIUM,
