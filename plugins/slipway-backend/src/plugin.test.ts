@@ -106,7 +106,7 @@ describe('slipwayPlugin', () => {
       await nats.close();
     }
   });
-  it('registers apps and hosts as resource types with IS_OWNER for the permission backend', async () => {
+  it('registers apps and hosts as resource types with their rules for the permission backend', async () => {
     const server = await start();
     const service = mockCredentials.service.header();
     const metadata = await request(server)
@@ -118,7 +118,11 @@ describe('slipwayPlugin', () => {
         (r: { name: string; resourceType: string }) =>
           `${r.resourceType} ${r.name}`,
       ),
-    ).toEqual(['slipway-app IS_OWNER', 'slipway-host IS_OWNER']);
+    ).toEqual([
+      'slipway-app IS_OWNER',
+      'slipway-host IS_OWNER',
+      'slipway-host HAS_NO_OWNER',
+    ]);
     expect(
       metadata.body.permissions.map((p: { name: string }) => p.name).sort(),
     ).toEqual(slipwayPermissions.map(p => p.name).sort());
