@@ -104,7 +104,15 @@ export async function stopBackend(
     return;
   const exited = new Promise(resolve => running.child.once('exit', resolve));
   running.child.kill(signal);
-  await Promise.race([exited, new Promise(r => setTimeout(r, 15_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    exited,
+    new Promise(r => {
+      timer = setTimeout(r, 15_000);
+    }),
+  ]);
+  // A pending timer would keep Jest's worker alive after the backend is gone.
+  clearTimeout(timer);
   if (running.child.exitCode === null && running.child.signalCode === null)
     running.child.kill('SIGKILL');
 }
