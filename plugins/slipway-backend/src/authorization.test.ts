@@ -336,14 +336,37 @@ describe.each(slipwayTestDatabaseIds())(
             initiator: null,
             owner,
           });
-        // Team B's app first: events arrive in order, so once A's is in, B's would be too.
+        // A build line of each team's deploy: what team B's log would show.
+        const buildLine = async (name: string) => {
+          const deployment = await fixture.store.deployments.createDeployment({
+            app: name,
+            kind: 'deploy',
+            initiator: null,
+            request: {},
+          });
+          await fixture.store.deployments.appendLog(
+            deployment.id,
+            'stdout',
+            `Step 1/2 : FROM base (${name})`,
+          );
+        };
+        // Team B's app first: events arrive in order, so once A's are in, B's would be too.
         await app(`sse-b-${suffix}`, 39011, 'group:team-b');
+        await buildLine(`sse-b-${suffix}`);
         await app(`sse-a-${suffix}`, 39012, 'group:default/team-a');
-        await client.until('team A’s event', c =>
-          c.events().some(e => e.app === `sse-a-${suffix}`),
+        await buildLine(`sse-a-${suffix}`);
+        await client.until('team A’s build line', c =>
+          c
+            .events()
+            .some(
+              e => e.app === `sse-a-${suffix}` && e.type === 'deployment.log',
+            ),
         );
         expect(client.events().map(e => e.app)).not.toContain(
           `sse-b-${suffix}`,
+        );
+        expect(JSON.stringify(client.events())).not.toContain(
+          `FROM base (sse-b-${suffix})`,
         );
       } finally {
         client.close();
