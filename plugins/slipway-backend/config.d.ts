@@ -68,7 +68,10 @@ export interface Config {
        * deploy needs one SSH session; set false for repos only the hosts can reach.
        */
       resolveRefOnBackend?: boolean;
-      /** Images kept per app for rollback, the current one included. Default 3 (minimum 2). */
+      /**
+       * Per app, the images of this many newest successful releases are kept for rollback, the
+       * current one included; failed deploys remove their own. Default 3 (minimum 2).
+       */
       keepImages?: number;
       /**
        * Seconds a job's lock lives without a renewal (renewed 3 times per period while the job

@@ -7,6 +7,7 @@ import { JobLog } from '../jobs/JobLog';
 import { GitAuth } from '../deploy/gitCredentials';
 import { JobOutcome, JobWork } from '../deploy/JobContext';
 import { recordOutcome } from '../deploy/recordOutcome';
+import { removeFailedImage } from '../deploy/cleanup';
 import { DeploySettings } from '../deploy/settings';
 import { appLock } from '../jobs/lockNames';
 
@@ -27,7 +28,8 @@ export type PreparedJob = {
 
 /**
  * One job from start to end: connect to the app's host (one connection for the whole job), do
- * the work, record the outcome, free the app, then clean up on the same connection.
+ * the work, record the outcome, free the app, then clean up on the same connection (after a
+ * failure, the image the job put in service).
  */
 export async function runAppJob(
   deps: AppJobDeps,
@@ -73,13 +75,13 @@ export async function runAppJob(
     // The app is free for the next job as soon as the outcome is recorded; cleanup is
     // best-effort and tolerates a job that starts meanwhile.
     await store.locks.unlock(appLock(app.name), deployment.id);
-    if (outcome.status === 'succeeded' && outcome.afterwards) {
-      await outcome
-        .afterwards()
-        .catch(error =>
-          log.step(`Cleanup failed (harmless): ${error.message}`),
-        );
-    }
+    const cleanup =
+      outcome.status === 'succeeded'
+        ? outcome.afterwards?.()
+        : conn && removeFailedImage({ store, conn, log }, deployment.id);
+    await cleanup?.catch(error =>
+      log.step(`Cleanup failed (harmless): ${error.message}`),
+    );
   } finally {
     await log.flush();
     await conn?.close().catch(() => undefined);

@@ -110,6 +110,36 @@ export class DeploymentStore {
     return rows.map(deploymentFromRow);
   }
 
+  /**
+   * The images of the app's newest `limit` succeeded releases (deploys and rollbacks), newest
+   * first: what image retention keeps. A rollback counts as a release of its image again.
+   */
+  async listReleasedImages(app: string, limit: number): Promise<string[]> {
+    const rows = await this.knex<DeploymentRow>('slipway_deployments')
+      .where({ app, status: 'succeeded' })
+      .whereIn('kind', ['deploy', 'rollback'])
+      .whereNotNull('image')
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .select('image');
+    return rows.map(r => r.image!);
+  }
+
+  /** Another deployment of the app that succeeded with the image, or is running with it now. */
+  async otherDeploymentWithImage(
+    app: string,
+    image: string,
+    exceptId: string,
+  ): Promise<Deployment | undefined> {
+    const row = await this.knex<DeploymentRow>('slipway_deployments')
+      .where({ app, image })
+      .whereNot({ id: exceptId })
+      .whereIn('status', ['succeeded', 'queued', 'in_progress'])
+      .orderBy('created_at', 'desc')
+      .first();
+    return row ? deploymentFromRow(row) : undefined;
+  }
+
   async updateDeployment(
     id: string,
     patch: Partial<

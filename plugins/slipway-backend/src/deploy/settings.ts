@@ -19,7 +19,7 @@ export type DeploySettings = {
    * one SSH session; when that fails the host resolves it. Off for repos only hosts can reach.
    */
   resolveRefOnBackend: boolean;
-  /** Images kept per app (the current one included), for rollback. */
+  /** Successful releases per app whose images are kept for rollback (the current one included). */
   keepImages: number;
   /** Build folder on hosts: relative to the SSH user's home, or absolute. */
   workDir: string;
