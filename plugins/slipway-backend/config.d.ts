@@ -134,6 +134,11 @@ export interface Config {
        */
       maxCpus?: number;
     };
+    /**
+     * How many backend replicas serve Slipway. Default 1. Above 1, Terraform state must be
+     * remote (`slipway.iac.backend`), since a replica cannot read another's disk.
+     */
+    replicas?: number;
     /** Provisioning with Terraform or OpenTofu. */
     iac?: {
       /** The binary: `terraform` (default), `tofu`, or a path. */
@@ -142,7 +147,22 @@ export interface Config {
       workDir?: string;
       /** The Terraform module instantiated for a host. Default: this repo's `terraform/modules/docker-host`. */
       modulePath?: string;
-      /** `-backend-config` files passed to `init` (remote state). */
+      /**
+       * Where Terraform state lives: the backend type the root module declares (an empty block,
+       * configured at `init` by `backendConfigFiles` or the backend's environment variables).
+       * Default `s3` when `backendConfigFiles` are given, else local state in the host's
+       * working directory. Slipway gives each host its own state within the backend: `s3` and
+       * `azurerm` `key = "hosts/<name>.tfstate"`, `gcs` `prefix = "hosts/<name>"`, `consul`
+       * `path = "hosts/<name>"`, `pg` `schema_name = "slipway_host_<name>"` (these replace the
+       * same setting in the files). Required (not `local`) with `NODE_ENV=production` or
+       * `slipway.replicas` above 1: provisioning is refused without it.
+       */
+      backend?: 'local' | 's3' | 'azurerm' | 'gcs' | 'consul' | 'pg';
+      /**
+       * Files of backend configuration, each passed as `-backend-config=<file>` to `init`
+       * (relative paths from the backend's working directory). They may hold credentials
+       * (e.g. the `pg` backend's `conn_str`): keep them out of Git, mode 0600.
+       */
       backendConfigFiles?: string[];
       /** Public key installed for the deploy user on provisioned hosts. */
       sshPublicKey?: string;

@@ -1,28 +1,24 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { ValidProvisionRequest } from '@slipway/plugin-slipway-common';
 import { IacOutputs, IacTool } from '@slipway/plugin-slipway-node';
-import fs from 'node:fs';
-import path from 'node:path';
-import { InfraJob, InfraStore } from '../database/InfraStore';
+import { HostRecord, InfraJob, InfraStore } from '../database/InfraStore';
 import { SlipwayStores } from '../database/SlipwayStores';
 import { HostRegistry } from '../hosts/HostRegistry';
 import { BackgroundJobs } from '../jobs/BackgroundJobs';
 import { JobReconciler, SETTLED_BY_THIS_REPLICA } from '../jobs/JobReconciler';
 import { InfraLog } from './InfraLog';
-import { moduleVariables, rootModule } from './rootModule';
+import { moduleVariables } from './rootModule';
+import { remoteStateRefusal, StateMissingError } from './remoteState';
+import { initWorkDir } from './workDir';
+import type { InfraSettings } from './InfraSettings';
 import { HOST_LOCK_PREFIX, hostLock } from '../jobs/lockNames';
 
-export type InfraSettings = {
-  /** One working directory per host under this folder (Terraform's state lives there without a remote backend). */
-  workDir: string;
-  modulePath: string;
-  backendConfigFiles: string[];
-  /** The backend type when `backendConfigFiles` are given (e.g. `s3`). */
-  remoteBackend?: string;
-  sshPublicKey?: string;
-  hostKeyPinning: 'output' | 'first-connection';
-};
+export type { InfraSettings } from './InfraSettings';
 
 function outputString(outputs: IacOutputs, name: string): string | undefined {
   const value = outputs[name]?.value;
@@ -47,6 +43,8 @@ export class InfraRunner {
     lockTtlMs?: number,
   ) {
     this.jobs = new BackgroundJobs(store.locks, lockTtlMs);
+    const refusal = remoteStateRefusal(settings);
+    if (refusal) logger.warn(refusal);
     reconciler.register({
       name: 'infra jobs',
       lockPrefix: HOST_LOCK_PREFIX,
@@ -61,6 +59,8 @@ export class InfraRunner {
     request: ValidProvisionRequest,
     initiator: string | null,
   ): Promise<InfraJob> {
+    const refusal = remoteStateRefusal(this.settings);
+    if (refusal) throw new ServiceUnavailableError(refusal);
     if (!this.settings.sshPublicKey) {
       throw new InputError(
         'Provisioning needs slipway.iac.sshPublicKey (and slipway.iac.sshPrivateKey) in app-config',
@@ -204,31 +204,13 @@ export class InfraRunner {
         `${status === 'cancelled' ? 'Cancelled' : 'Failed'}: ${message}`,
       );
       await this.infra.setJobStatus(job.id, status, message);
-      await this.infra.setHostState(job.host, 'failed');
+      // Without state nothing was touched: the host stays as it was.
+      if (!(error instanceof StateMissingError))
+        await this.infra.setHostState(job.host, 'failed');
     } finally {
       await log.flush();
       await this.hosts.refresh(this.infra);
     }
-  }
-
-  private workDirOf(name: string): string {
-    const dir = path.join(this.settings.workDir, name);
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    return dir;
-  }
-
-  private writeRootModule(dir: string) {
-    fs.writeFileSync(
-      path.join(dir, 'main.tf.json'),
-      JSON.stringify(
-        rootModule({
-          modulePath: this.settings.modulePath,
-          remoteBackend: this.settings.remoteBackend,
-        }),
-        null,
-        2,
-      ),
-    );
   }
 
   private async runProvision(
@@ -237,18 +219,15 @@ export class InfraRunner {
     log: InfraLog,
     signal: AbortSignal,
   ) {
-    const workDir = this.workDirOf(request.name);
-    this.writeRootModule(workDir);
+    const workDir = await initWorkDir(
+      this.settings,
+      this.tool,
+      request.name,
+      log,
+      signal,
+    );
     const variables = moduleVariables(request, this.settings.sshPublicKey!);
     const onProgress = (line: string) => void log.write(line, 'stdout');
-
-    await log.write(`Initializing ${workDir}`);
-    await this.tool.init({
-      workDir,
-      onProgress,
-      signal,
-      backendConfigFiles: this.settings.backendConfigFiles,
-    });
     await log.write('Planning');
     const plan = await this.tool.plan({
       workDir,
@@ -316,13 +295,25 @@ export class InfraRunner {
     log: InfraLog,
     signal: AbortSignal,
   ) {
+    const before = await this.infra.requireHost(job.host);
     await this.infra.setHostState(job.host, 'destroying');
-    const workDir = this.workDirOf(job.host);
-    this.writeRootModule(workDir);
-    const onProgress = (line: string) => void log.write(line, 'stdout');
-    const original = (await this.infra.listJobs(job.host, 50)).find(
-      j => j.kind === 'provision',
+    const workDir = await initWorkDir(
+      this.settings,
+      this.tool,
+      job.host,
+      log,
+      signal,
     );
+    const jobs = await this.infra.listJobs(job.host, 50);
+    const resources = await this.tool.stateResources({ workDir, signal });
+    await log.write(`State: ${resources.length} resource(s)`);
+    if (!resources.length && hadResources(before, jobs)) {
+      // Nothing was touched: the host goes back to what it was.
+      await this.infra.setHostState(job.host, before.state);
+      throw new StateMissingError(job.host, this.settings, workDir);
+    }
+    const onProgress = (line: string) => void log.write(line, 'stdout');
+    const original = jobs.find(j => j.kind === 'provision');
     const variables = original
       ? await this.variablesOf(original.id)
       : undefined;
@@ -346,4 +337,15 @@ export class InfraRunner {
         )
       : undefined;
   }
+}
+
+/**
+ * Whether the host ever had resources: it was registered from outputs, or a provision got as far
+ * as a plan that adds some (an apply that failed halfway leaves some behind).
+ */
+function hadResources(host: HostRecord, jobs: InfraJob[]): boolean {
+  return (
+    host.address !== null ||
+    jobs.some(j => j.kind === 'provision' && (j.planSummary?.add ?? 0) > 0)
+  );
 }

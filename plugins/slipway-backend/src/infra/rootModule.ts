@@ -1,4 +1,6 @@
 import { ValidProvisionRequest } from '@slipway/plugin-slipway-common';
+import fs from 'node:fs';
+import path from 'node:path';
 
 /**
  * The root module Slipway writes for one host: Terraform's JSON syntax (`main.tf.json`), so no
@@ -7,12 +9,15 @@ import { ValidProvisionRequest } from '@slipway/plugin-slipway-common';
  */
 export function rootModule(opts: {
   modulePath: string;
-  remoteBackend?: string;
+  /** The backend type (`slipway.iac.backend`): an empty block, configured at init. */
+  backend?: string;
+  /** Configure the AWS provider's region (see `moduleUsesAws`). */
+  awsProvider: boolean;
 }): object {
   return {
     terraform: {
       required_version: '>= 1.6.0',
-      ...(opts.remoteBackend ? { backend: { [opts.remoteBackend]: {} } } : {}),
+      ...(opts.backend ? { backend: { [opts.backend]: {} } } : {}),
     },
     variable: {
       name: { type: 'string' },
@@ -23,7 +28,9 @@ export function rootModule(opts: {
       ssh_public_key: { type: 'string' },
       tags: { type: 'map(string)' },
     },
-    provider: { aws: { region: '${var.region}' } },
+    ...(opts.awsProvider
+      ? { provider: { aws: { region: '${var.region}' } } }
+      : {}),
     module: {
       docker_host: {
         source: opts.modulePath,
@@ -64,4 +71,24 @@ export function moduleVariables(
     ssh_public_key: sshPublicKey,
     tags: { ...request.tags, Owner: request.owner, SlipwayHost: request.name },
   };
+}
+
+/**
+ * Whether the module uses the AWS provider (declares `hashicorp/aws` or has `aws_` resources).
+ * A provider block in the root module makes `init` install that provider, so a module of
+ * Terraform's built-in resources (`terraform_data`) gets none and runs without a download.
+ */
+export function moduleUsesAws(modulePath: string): boolean {
+  let files: string[];
+  try {
+    files = fs.readdirSync(modulePath).filter(f => /\.tf(\.json)?$/.test(f));
+  } catch {
+    // Not a local folder (a registry or Git source): the docker-host module's needs.
+    return true;
+  }
+  return files.some(file =>
+    /hashicorp\/aws|"aws_[a-z]/.test(
+      fs.readFileSync(path.join(modulePath, file), 'utf8'),
+    ),
+  );
 }

@@ -6,6 +6,7 @@ import {
   countActions,
   parsePlanRepresentation,
   parseOutputs,
+  parseStateAddresses,
 } from './terraformDocuments';
 import {
   checkWorkDir,
@@ -25,6 +26,7 @@ import {
   IacOutputs,
   IacOutputsOptions,
   IacPlanOptions,
+  IacStateOptions,
   IacTool,
   IacVariablesOptions,
   InitResult,
@@ -176,6 +178,21 @@ export class TerraformRunner implements IacTool {
       document: true,
     });
     return parseOutputs(this.name, stdout);
+  }
+
+  /**
+   * `show -json` of the state: it holds attribute values in clear text, so it is parsed here
+   * and only the resource addresses leave this function.
+   */
+  async stateResources(options: IacStateOptions): Promise<string[]> {
+    const { stdout } = await this.run({
+      subcommand: 'show',
+      args: ['-no-color', '-json'],
+      options,
+      masker: maskerOf(options),
+      document: true,
+    });
+    return parseStateAddresses(this.name, stdout);
   }
 
   async destroy(options: IacDestroyOptions): Promise<ApplyResult> {

@@ -141,6 +141,7 @@ describeWithRealBinary(
       const sensitiveVars = ['api_token'];
 
       await runner.init(call);
+      expect(await runner.stateResources(call)).toEqual([]);
 
       const plan = await runner.plan({ ...call, variables, sensitiveVars });
       expect(plan.summary).toEqual({ add: 2, change: 0, remove: 0, import: 0 });
@@ -173,6 +174,11 @@ describeWithRealBinary(
         ]),
       );
 
+      expect((await runner.stateResources(call)).sort()).toEqual([
+        'terraform_data.host',
+        'terraform_data.token_check',
+      ]);
+
       const outputs = await runner.outputs(call);
       expect(outputs.host_name).toEqual({
         value: 'docker-1',
@@ -193,6 +199,7 @@ describeWithRealBinary(
       expect(destroyed.summary.remove).toBe(2);
       expect(lines).toContain('Destroy complete! Resources: 2 destroyed.');
       expect(await runner.outputs(call)).toEqual({});
+      expect(await runner.stateResources(call)).toEqual([]);
 
       expect(lines.join('\n')).not.toContain(TOKEN);
       // Neither the var file nor the plan file stays behind with the token in it.

@@ -19,6 +19,7 @@ export type {
   IacPlanOptions,
   IacResourceChange,
   IacSourcePosition,
+  IacStateOptions,
   IacTool,
   IacVariablesOptions,
   InitResult,
@@ -43,6 +44,7 @@ export {
   countActions,
   parseOutputs,
   parsePlanRepresentation,
+  parseStateAddresses,
 } from './terraformDocuments';
 export type { TerraformRunnerOptions } from './TerraformRunner';
 export type { IacLogger } from './toolProcess';

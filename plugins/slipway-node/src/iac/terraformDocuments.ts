@@ -87,6 +87,39 @@ export function parsePlanRepresentation(
   return { resourceChanges, outputsChange };
 }
 
+/**
+ * The managed resources' addresses in `show -json`'s state representation (`values` is absent
+ * when there is no state), from the root module and every child module. Values are left behind.
+ */
+export function parseStateAddresses(tool: string, text: string): string[] {
+  const document = parseJsonDocument(tool, 'show', text);
+  if (!isObject(document) || typeof document.format_version !== 'string') {
+    throw new IacOutputFormatError(
+      tool,
+      'show',
+      'the state representation has no format_version',
+    );
+  }
+  const addresses: string[] = [];
+  const walk = (module: unknown) => {
+    if (!isObject(module)) return;
+    for (const resource of Array.isArray(module.resources)
+      ? module.resources
+      : []) {
+      if (
+        isObject(resource) &&
+        typeof resource.address === 'string' &&
+        resource.mode !== 'data'
+      ) {
+        addresses.push(resource.address);
+      }
+    }
+    if (Array.isArray(module.child_modules)) module.child_modules.forEach(walk);
+  };
+  if (isObject(document.values)) walk(document.values.root_module);
+  return addresses;
+}
+
 /** `output -json`: `{ "<name>": { "sensitive": bool, "type": ..., "value": ... } }`. */
 export function parseOutputs(tool: string, text: string): IacOutputs {
   const document = parseJsonDocument(tool, 'output', text);

@@ -56,6 +56,8 @@ export type IacDestroyOptions = IacVariablesOptions;
 
 export type IacOutputsOptions = IacCallOptions;
 
+export type IacStateOptions = IacCallOptions;
+
 export type IacDiagnosticSeverity = 'error' | 'warning';
 
 export interface IacSourcePosition {
@@ -159,5 +161,10 @@ export interface IacTool {
   /** Applies exactly the saved plan. */
   apply(planFile: string, options: IacApplyOptions): Promise<ApplyResult>;
   outputs(options: IacOutputsOptions): Promise<IacOutputs>;
+  /**
+   * The addresses of the resources in the working directory's state (local or the configured
+   * backend's, after `init`); empty when there is no state. Only addresses: values may be secret.
+   */
+  stateResources(options: IacStateOptions): Promise<string[]>;
   destroy(options: IacDestroyOptions): Promise<ApplyResult>;
 }
