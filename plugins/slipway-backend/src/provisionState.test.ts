@@ -149,6 +149,12 @@ describe('Terraform state', () => {
       expect(res.body.error.message).toMatch(
         /^Provisioning is refused: slipway\.replicas: 2 requires remote Terraform state/,
       );
+      // A dry run says the same: it must not promise what the real request refuses.
+      const dry = await request(fixture.app)
+        .post('/api/slipway/infra/provision?dryRun=true')
+        .send(body(name));
+      expect(dry.status).toBe(503);
+      expect(dry.body.error.message).toBe(res.body.error.message);
       expect(res.body.error.message).toContain(
         'Set slipway.iac.backend (s3, azurerm, gcs, consul, pg) and slipway.iac.backendConfigFiles',
       );

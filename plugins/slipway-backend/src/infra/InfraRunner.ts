@@ -55,12 +55,17 @@ export class InfraRunner {
     });
   }
 
+  /** A 503 when this configuration may not provision at all (a dry run answers the same). */
+  assertMayProvision(): void {
+    const refusal = remoteStateRefusal(this.settings);
+    if (refusal) throw new ServiceUnavailableError(refusal);
+  }
+
   async provision(
     request: ValidProvisionRequest,
     initiator: string | null,
   ): Promise<InfraJob> {
-    const refusal = remoteStateRefusal(this.settings);
-    if (refusal) throw new ServiceUnavailableError(refusal);
+    this.assertMayProvision();
     if (!this.settings.sshPublicKey) {
       throw new InputError(
         'Provisioning needs slipway.iac.sshPublicKey (and slipway.iac.sshPrivateKey) in app-config',

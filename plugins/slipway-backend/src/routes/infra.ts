@@ -86,6 +86,7 @@ function provision(ctx: RouteContext) {
       return;
     }
     if (dryRun) {
+      infraRunner.assertMayProvision();
       res
         .status(200)
         .json({ dryRun: true, policy: 'passed', request: parsed.data });
