@@ -140,11 +140,20 @@ describe('context, dockerfile, memory and cpus', () => {
   });
 
   it('keeps the settings through redeploy, rollback and restart', async () => {
-    expect(await operate('redeploy')).toMatchObject({ status: 'succeeded' });
+    expect(await operate('redeploy')).toMatchObject({
+      status: 'succeeded',
+      diagnosis: null,
+    });
     expect(await limits()).toEqual({ memory: 256 * MIB, nanoCpus: 5e8 });
-    expect(await operate('rollback')).toMatchObject({ status: 'succeeded' });
+    expect(await operate('rollback')).toMatchObject({
+      status: 'succeeded',
+      diagnosis: null,
+    });
     expect(await limits()).toEqual({ memory: 256 * MIB, nanoCpus: 5e8 });
-    expect(await operate('restart')).toMatchObject({ status: 'succeeded' });
+    expect(await operate('restart')).toMatchObject({
+      status: 'succeeded',
+      diagnosis: null,
+    });
     expect(await limits()).toEqual({ memory: 256 * MIB, nanoCpus: 5e8 });
     expect((await page('/health')).status).toBe(200);
   });

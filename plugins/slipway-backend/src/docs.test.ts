@@ -1,9 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
-// typescript comes from the root devDependencies (the repository's toolchain); once this
-// package's devDependencies declare it, this exception can go.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import ts from 'typescript';
 import { createRouter, RouterOptions } from './routes';
 
