@@ -29,6 +29,7 @@ export type {
   SlipwayAppStatus,
   SlipwayClientOptions,
   SlipwayContainerLogs,
+  SlipwayDeployCheck,
   SlipwayDeploymentFollowMessage,
   SlipwayDeploymentWithLog,
   SlipwayEvent,

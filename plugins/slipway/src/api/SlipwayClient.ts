@@ -3,7 +3,7 @@ import {
   DiscoveryApi,
   FetchApi,
 } from '@backstage/core-plugin-api';
-import { App, Deployment } from '@slipway/plugin-slipway-common';
+import { App, Deployment, DeployRequest } from '@slipway/plugin-slipway-common';
 import { parseSlipwayEvent, SlipwayEvent } from './events';
 import { createNdjsonParser, createSseParser } from './sse';
 import { SlipwayApiError } from './SlipwayApiError';
@@ -12,6 +12,7 @@ import {
   SlipwayAppFilter,
   SlipwayAppStatus,
   SlipwayContainerLogs,
+  SlipwayDeployCheck,
   SlipwayDeploymentFollowMessage,
   SlipwayDeploymentWithLog,
   SlipwayHost,
@@ -147,6 +148,19 @@ export class SlipwayClient implements SlipwayApi {
   ): Promise<SlipwayContainerLogs> {
     const tail = options.tail ? `?tail=${options.tail}` : '';
     return this.request('GET', `/apps/${encodeURIComponent(name)}/logs${tail}`);
+  }
+
+  async deploy(request: DeployRequest): Promise<Deployment> {
+    const body = await this.request<{ deployment: Deployment }>(
+      'POST',
+      '/apps/deploy',
+      request,
+    );
+    return body.deployment;
+  }
+
+  async checkDeploy(request: DeployRequest): Promise<SlipwayDeployCheck> {
+    return this.request('POST', '/apps/deploy?dryRun=true', request);
   }
 
   async redeploy(

@@ -8,6 +8,7 @@ export type {
   SlipwayAppFilter,
   SlipwayAppStatus,
   SlipwayContainerLogs,
+  SlipwayDeployCheck,
   SlipwayDeploymentFollowMessage,
   SlipwayDeploymentWithLog,
   SlipwayHost,

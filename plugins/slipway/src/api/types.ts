@@ -3,6 +3,7 @@ import {
   AppState,
   AppStatusResponse,
   Deployment,
+  DeployRequest,
   DeploymentLogLine,
 } from '@slipway/plugin-slipway-common';
 import { SlipwayEvent } from './events';
@@ -73,6 +74,23 @@ export type SlipwayContainerLogs = {
 };
 
 /**
+ * What `POST /apps/deploy?dryRun=true` answers when the deploy would start: validation and
+ * policy passed, the host is known, the port is free and no job holds the app.
+ *
+ * @public
+ */
+export type SlipwayDeployCheck = {
+  dryRun: true;
+  policy: 'passed';
+  /** The request as the backend read it, defaults applied, env values left out. */
+  request: Omit<DeployRequest, 'env'> & { envNames: string[] };
+  /** Whether an app of this name exists (the deploy would replace its container). */
+  existing: boolean;
+  /** Where the app would answer. */
+  url: string | null;
+};
+
+/**
  * How the event stream of {@link SlipwayApi.subscribe} is doing.
  *
  * @public
@@ -111,6 +129,10 @@ export interface SlipwayApi {
     name: string,
     options?: { tail?: number },
   ): Promise<SlipwayContainerLogs>;
+  /** Starts a deploy (`POST /apps/deploy`): a new app, or new settings for one. */
+  deploy(request: DeployRequest): Promise<Deployment>;
+  /** The deploy's dry run: what the backend would refuse, without starting anything. */
+  checkDeploy(request: DeployRequest): Promise<SlipwayDeployCheck>;
   /** Starts a deploy of the app's repo again, at `ref` or the app's ref. */
   redeploy(name: string, options?: { ref?: string }): Promise<Deployment>;
   restart(name: string): Promise<Deployment>;

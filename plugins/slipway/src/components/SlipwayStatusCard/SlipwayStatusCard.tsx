@@ -1,5 +1,5 @@
+import { Entity } from '@backstage/catalog-model';
 import { InfoCard, Link, Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import {
   MissingAnnotationEmptyState,
   useEntity,
@@ -10,13 +10,7 @@ import {
   isFinalDeploymentStatus,
   SLIPWAY_APP_ANNOTATION,
 } from '@slipway/plugin-slipway-common';
-import { ReactNode, useEffect, useState } from 'react';
-import {
-  slipwayApiRef,
-  SlipwayAppStatus,
-  SlipwayContainerLogs,
-} from '../../api';
-import { FollowedDeployment } from '../../hooks/appState';
+import { ReactNode } from 'react';
 import { useSlipwayApp } from '../../hooks/useSlipwayApp';
 import { getSlipwayAppName } from '../../isSlipwayAvailable';
 import { CommitLink } from '../shared/CommitLink';
@@ -25,17 +19,15 @@ import { LiveNotice } from '../shared/LiveNotice';
 import { RelativeTime } from '../shared/RelativeTime';
 import {
   AppStateLabel,
-  DeploymentStatusLabel,
   displayStateOf,
   isTroubled,
 } from '../shared/StatusLabels';
 import { LoadProblem } from '../shared/Problem';
 import { AppActions } from './AppActions';
-import {
-  formatUptime,
-  HealthHeartbeat,
-  sampleProblem,
-} from './HealthHeartbeat';
+import { Diagnosis } from './Diagnosis';
+import { DeployAction } from './DeployAction';
+import { FollowedDeploymentPanel } from './FollowedDeploymentPanel';
+import { formatUptime, HealthHeartbeat } from './HealthHeartbeat';
 
 /**
  * Where the "Read more" button of the missing-annotation state points by
@@ -43,11 +35,6 @@ import {
  */
 const DEFAULT_READ_MORE_URL =
   'https://backstage.io/docs/features/software-catalog/descriptor-format#annotations-optional';
-
-/** Container log lines shown for a failed or unhealthy app. */
-const LOG_TAIL = 20;
-/** Lines of a followed deployment's log shown on the card. */
-const FOLLOWED_LOG_LINES = 12;
 
 const useStyles = makeStyles(theme => ({
   facts: {
@@ -67,21 +54,6 @@ const useStyles = makeStyles(theme => ({
       overflowWrap: 'anywhere',
     },
   },
-  section: {
-    marginTop: theme.spacing(2),
-  },
-  log: {
-    fontFamily: 'monospace',
-    fontSize: '0.75rem',
-    whiteSpace: 'pre-wrap',
-    overflowWrap: 'anywhere',
-    maxHeight: 320,
-    overflowY: 'auto',
-    margin: theme.spacing(1, 0, 0),
-    padding: theme.spacing(1),
-    backgroundColor: theme.palette.background.default,
-    borderRadius: theme.shape.borderRadius,
-  },
   reason: {
     color: theme.palette.text.secondary,
   },
@@ -100,53 +72,6 @@ export interface SlipwayStatusCardProps {
   readMoreUrl?: string;
 }
 
-function useContainerLogs(
-  name: string,
-  enabled: boolean,
-  key: string,
-):
-  | { status: 'loading' }
-  | { status: 'loaded'; logs: SlipwayContainerLogs }
-  | { status: 'failed'; error: Error }
-  | undefined {
-  const api = useApi(slipwayApiRef);
-  const [state, setState] = useState<ReturnType<typeof useContainerLogs>>();
-  useEffect(() => {
-    if (!enabled) {
-      setState(undefined);
-      return undefined;
-    }
-    let cancelled = false;
-    setState({ status: 'loading' });
-    api.getAppLogs(name, { tail: LOG_TAIL }).then(
-      logs => !cancelled && setState({ status: 'loaded', logs }),
-      error => !cancelled && setState({ status: 'failed', error }),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [api, name, enabled, key]);
-  return state;
-}
-
-/** What went wrong, in plain sentences, most specific last; no repeats. */
-export function diagnose(status: SlipwayAppStatus): string[] {
-  const { app, health, lastDeployment } = status;
-  const lines: string[] = [];
-  if (app.stateReason) lines.push(app.stateReason);
-  const lastFailed = [...health].reverse().find(sample => !sample.ok);
-  if (lastFailed) {
-    lines.push(
-      `The last failed health check: ${sampleProblem(
-        lastFailed,
-        app.healthPath,
-      )}.`,
-    );
-  }
-  if (lastDeployment?.diagnosis) lines.push(lastDeployment.diagnosis);
-  return lines.filter((line, index) => lines.indexOf(line) === index);
-}
-
 const Fact = (props: { label: string; children: ReactNode }) => (
   <>
     <dt>{props.label}</dt>
@@ -154,104 +79,7 @@ const Fact = (props: { label: string; children: ReactNode }) => (
   </>
 );
 
-const KIND_TEXT: Record<string, string> = {
-  deploy: 'Deploy',
-  rollback: 'Rollback',
-  restart: 'Restart',
-  destroy: 'Destroy',
-};
-
-const FollowedDeploymentPanel = (props: { followed: FollowedDeployment }) => {
-  const classes = useStyles();
-  const { deployment, log } = props.followed;
-  const tail = log.slice(-FOLLOWED_LOG_LINES);
-  return (
-    <section
-      className={classes.section}
-      aria-label="Deployment under way"
-      data-testid="slipway-followed-deployment"
-      data-deployment-id={deployment.id}
-    >
-      <Typography variant="subtitle2" component="h3">
-        {KIND_TEXT[deployment.kind] ?? deployment.kind} started{' '}
-        <RelativeTime value={deployment.createdAt} />
-        {deployment.initiator
-          ? ` by ${initiatorName(deployment.initiator)}`
-          : ''}
-      </Typography>
-      <DeploymentStatusLabel status={deployment.status} />
-      {deployment.diagnosis && (
-        <Typography variant="body2">{deployment.diagnosis}</Typography>
-      )}
-      {tail.length > 0 && (
-        <pre
-          className={classes.log}
-          aria-label="Log of the deployment under way"
-          data-testid="slipway-followed-log"
-        >
-          {tail.map(line => line.line).join('\n')}
-        </pre>
-      )}
-    </section>
-  );
-};
-
-const Diagnosis = (props: { status: SlipwayAppStatus }) => {
-  const classes = useStyles();
-  const { app } = props.status;
-  const logs = useContainerLogs(app.name, true, app.stateChangedAt);
-  const lines = diagnose(props.status);
-  return (
-    <section className={classes.section} aria-label="Diagnosis">
-      <Typography variant="subtitle2" component="h3">
-        What is wrong
-      </Typography>
-      {lines.length > 0 ? (
-        <ul data-testid="slipway-diagnosis">
-          {lines.map(line => (
-            <li key={line}>
-              <Typography variant="body2">{line}</Typography>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <Typography variant="body2" data-testid="slipway-diagnosis">
-          Slipway gave no reason.
-        </Typography>
-      )}
-      <Typography variant="subtitle2" component="h3">
-        Last log lines
-        {logs?.status === 'loaded' && logs.logs.container
-          ? ` of ${logs.logs.container}`
-          : ''}
-      </Typography>
-      {logs?.status === 'loading' && <Progress />}
-      {logs?.status === 'failed' && (
-        <Typography variant="body2" role="alert">
-          The log could not be read: {logs.error.message}
-        </Typography>
-      )}
-      {logs?.status === 'loaded' &&
-        (logs.logs.lines.length > 0 ? (
-          <pre
-            className={classes.log}
-            aria-label="Last log lines of the container"
-            data-testid="slipway-app-log"
-          >
-            {logs.logs.lines.join('\n')}
-          </pre>
-        ) : (
-          <Typography variant="body2" data-testid="slipway-app-log">
-            {logs.logs.container
-              ? 'The container has written nothing.'
-              : 'The app has no container.'}
-          </Typography>
-        ))}
-    </section>
-  );
-};
-
-const AppStatusCard = (props: { name: string }) => {
+const AppStatusCard = (props: { name: string; entity: Entity }) => {
   const classes = useStyles();
   const { name } = props;
   const view = useSlipwayApp(name);
@@ -265,8 +93,25 @@ const AppStatusCard = (props: { name: string }) => {
   );
 
   if (view.notFound) {
+    const deploying =
+      followed && !isFinalDeploymentStatus(followed.deployment.status);
     return (
-      <InfoCard title="Slipway">
+      <InfoCard
+        title="Slipway"
+        actions={
+          !deploying && (
+            <DeployAction
+              entity={props.entity}
+              name={name}
+              onStarted={deployment => {
+                view.follow(deployment);
+                // The backend records the app as the job starts: the card turns into its status.
+                view.refresh();
+              }}
+            />
+          )
+        }
+      >
         <Typography variant="body1" paragraph data-testid="slipway-not-found">
           Slipway has no app named <strong>{name}</strong> yet.
         </Typography>
@@ -276,6 +121,7 @@ const AppStatusCard = (props: { name: string }) => {
           annotation to the name the app has in Slipway. This card shows the app
           as soon as it exists.
         </Typography>
+        {followed && <FollowedDeploymentPanel followed={followed} />}
         {liveNotice}
       </InfoCard>
     );
@@ -441,5 +287,5 @@ export const SlipwayStatusCard = (props: SlipwayStatusCardProps) => {
     );
   }
 
-  return <AppStatusCard name={appName} />;
+  return <AppStatusCard name={appName} entity={entity} />;
 };
