@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -18,9 +18,10 @@ import {
   SLIPWAY_HOST_ANNOTATION,
   SLIPWAY_PORT_ANNOTATION,
   SLIPWAY_REPO_ANNOTATION,
+  isOwnedBy,
   slipwayAppDeployPermission,
 } from '@slipway/plugin-slipway-common';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { SlipwayApiError, slipwayApiRef, SlipwayDeployCheck } from '../../api';
 import { failureText } from '../shared/Problem';
 import {
@@ -249,9 +250,41 @@ const DeployDialog = (props: {
 };
 
 /**
- * Deploy for an entity whose app Slipway does not run yet, shown to users the policy lets
- * deploy it. The app does not exist, so the backend judges the entity's owner, which the
- * request carries. The started job goes to `onStarted` for the card to follow.
+ * Whether the user may create the app. A name Slipway does not know is no resource the
+ * permission framework can load, so a conditional decision on it is a denial: the permission
+ * answers yes only for those allowed outright (admins). Everyone else may create an app for an
+ * owner they are, which is what the backend judges on the request: here, the entity's owner
+ * against the user's ownership refs.
+ */
+function useMayDeployNew(entity: Entity, name: string): boolean {
+  const identityApi = useApi(identityApiRef);
+  const permission = usePermission({
+    permission: slipwayAppDeployPermission,
+    resourceRef: name,
+  });
+  const [owns, setOwns] = useState(false);
+  useEffect(() => {
+    let gone = false;
+    const owner = ownerOf(entity) ?? null;
+    identityApi.getBackstageIdentity().then(
+      identity => {
+        if (!gone) setOwns(isOwnedBy(owner, identity.ownershipEntityRefs));
+      },
+      () => {
+        if (!gone) setOwns(false);
+      },
+    );
+    return () => {
+      gone = true;
+    };
+  }, [identityApi, entity]);
+  return permission.allowed || owns;
+}
+
+/**
+ * Deploy for an entity whose app Slipway does not run yet, shown to users who may create it
+ * (see useMayDeployNew). The backend judges the entity's owner, which the request carries. The
+ * started job goes to `onStarted` for the card to follow.
  */
 export const DeployAction = (props: {
   entity: Entity;
@@ -259,12 +292,9 @@ export const DeployAction = (props: {
   onStarted: (deployment: Deployment) => void;
 }) => {
   const { name, onStarted } = props;
-  const canDeploy = usePermission({
-    permission: slipwayAppDeployPermission,
-    resourceRef: name,
-  });
+  const mayDeploy = useMayDeployNew(props.entity, name);
   const [open, setOpen] = useState(false);
-  if (!canDeploy.allowed) return null;
+  if (!mayDeploy) return null;
   return (
     <>
       <Button

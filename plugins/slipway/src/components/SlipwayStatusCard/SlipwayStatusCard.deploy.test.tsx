@@ -1,10 +1,13 @@
 import { Entity } from '@backstage/catalog-model';
+import { identityApiRef } from '@backstage/core-plugin-api';
+import { mockApis } from '@backstage/test-utils';
 import {
   Deployment,
   slipwayAppDeployPermission,
 } from '@slipway/plugin-slipway-common';
 import {
   act,
+  cleanup,
   fireEvent,
   screen,
   waitFor,
@@ -161,6 +164,40 @@ describe('SlipwayStatusCard deploy of an app Slipway does not run yet', () => {
 
     expect(await screen.findByRole('button', { name: 'Deploy' })).toBeEnabled();
     expect(askedFor(authorize)).toContainEqual([DEPLOY, 'hello-static']);
+  });
+
+  it('offers Deploy to an owner of the entity, whom the policy cannot allow on a name it does not know', async () => {
+    // The permission denies (a conditional decision on a missing app), the ownership decides.
+    const authorize = authorizeByResource({});
+    const owner = mockApis.identity({
+      userEntityRef: 'user:default/pat',
+      ownershipEntityRefs: ['user:default/pat', 'group:default/platform-team'],
+    });
+    await renderWithSlipway(<SlipwayStatusCard />, {
+      fake: setUp().fake,
+      entity,
+      authorize,
+      apis: [[identityApiRef, owner]],
+    });
+    expect(await screen.findByRole('button', { name: 'Deploy' })).toBeEnabled();
+
+    // Another team's member sees none.
+    cleanup();
+    const other = mockApis.identity({
+      userEntityRef: 'user:default/bob',
+      ownershipEntityRefs: ['user:default/bob', 'group:default/team-b'],
+    });
+    await renderWithSlipway(<SlipwayStatusCard />, {
+      fake: setUp().fake,
+      entity,
+      authorize,
+      apis: [[identityApiRef, other]],
+    });
+    await screen.findByTestId('slipway-not-found');
+    await answersApplied();
+    expect(
+      screen.queryByRole('button', { name: 'Deploy' }),
+    ).not.toBeInTheDocument();
   });
 
   it('prefills the form from the annotations, the name read-only', async () => {
