@@ -165,6 +165,43 @@ async function proposeChange(o: {
   return { commitSha: o.committed, branch: prBranch, pullRequestUrl: url };
 }
 
+/** The commit's author: the initiator's profile, else their entity name. */
+function authorOf(user: { ref?: string; entity?: { spec?: any } } | undefined) {
+  const profile = user?.entity?.spec?.profile;
+  const refName = user?.ref?.replace(/^.*[:/]/, '');
+  return gitIdentity(profile?.displayName ?? refName, profile?.email);
+}
+
+/** Clones the target, writes the rendered files and stages them: what a commit would change. */
+async function cloneAndStage(
+  p: Plan,
+  at: {
+    dir: string;
+    credentials: Awaited<ReturnType<typeof getCredentials>>;
+    author: ReturnType<typeof gitIdentity>;
+  },
+  logger: { info(message: string): void },
+) {
+  logger.info(
+    `Cloning ${p.target.remoteUrl}${
+      p.targetBranch ? ` (branch ${p.targetBranch})` : ''
+    }`,
+  );
+  const repo = await GitOpsRepo.clone({
+    dir: at.dir,
+    remoteUrl: p.target.remoteUrl,
+    branch: p.targetBranch,
+    credentials: at.credentials,
+    author: at.author,
+    committer: SLIPWAY_COMMITTER,
+  });
+  await repo.writeFiles(p.files);
+  for (const file of p.files) {
+    logger.info(`Rendered ${file.path} (${byteLength(file.content)} bytes)`);
+  }
+  return { repo, changes: await repo.stage(p.files, p.iacPath) };
+}
+
 /**
  * `slipway:commit-iac`: renders a Slipway request (a host to provision or an app to deploy) as
  * files in a GitOps repository and commits them, through a pull/merge request or straight to a
@@ -296,37 +333,17 @@ export function createCommitIacAction(options: {
 
       const credentials = await getCredentials(integrations, p.target);
       const secrets = secretsOf(credentials);
-      const profile = ctx.user?.entity?.spec?.profile;
-      const refName = ctx.user?.ref?.replace(/^.*[:/]/, '');
-      const author = gitIdentity(
-        profile?.displayName ?? refName,
-        profile?.email,
-      );
+      const author = authorOf(ctx.user);
 
       const workRoot = await ctx.createTemporaryDirectory();
       const dir = await fs.mkdtemp(path.join(workRoot, 'slipway-gitops-'));
       try {
-        ctx.logger.info(
-          `Cloning ${p.target.remoteUrl}${
-            p.targetBranch ? ` (branch ${p.targetBranch})` : ''
-          }`,
+        const { repo, changes } = await cloneAndStage(
+          p,
+          { dir, credentials, author },
+          ctx.logger,
         );
-        const repo = await GitOpsRepo.clone({
-          dir,
-          remoteUrl: p.target.remoteUrl,
-          branch: p.targetBranch,
-          credentials,
-          author,
-          committer: SLIPWAY_COMMITTER,
-        });
         const baseBranch = repo.branch;
-        await repo.writeFiles(p.files);
-        for (const file of p.files) {
-          ctx.logger.info(
-            `Rendered ${file.path} (${byteLength(file.content)} bytes)`,
-          );
-        }
-        const changes = await repo.stage(p.files, p.iacPath);
         if (changes.length === 0) {
           const head = await repo.head();
           ctx.logger.info(
