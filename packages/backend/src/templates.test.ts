@@ -18,6 +18,7 @@ import {
   startBackend,
   stopBackend,
 } from './__testUtils__/portal';
+import { directoryContents } from './__testUtils__/portalClient';
 
 /**
  * Slipway's software templates through the real portal backend (src/index.ts with
@@ -57,28 +58,6 @@ function listedTemplates(): { name: string; dir: string; entity: any }[] {
     const entity = yaml.parse(fs.readFileSync(file, 'utf8'));
     return { name: entity.metadata.name, dir: path.dirname(file), entity };
   });
-}
-
-/** Every file of a template folder, as the template editor sends them to the dry-run API. */
-function directoryContents(dir: string) {
-  const files: { path: string; base64Content: string }[] = [];
-  const walk = (sub: string) => {
-    for (const entry of fs.readdirSync(path.join(dir, sub), {
-      withFileTypes: true,
-    })) {
-      const rel = path.posix.join(sub, entry.name);
-      if (entry.isDirectory()) walk(rel);
-      else
-        files.push({
-          path: rel,
-          base64Content: fs
-            .readFileSync(path.join(dir, rel))
-            .toString('base64'),
-        });
-    }
-  };
-  walk('');
-  return files;
 }
 
 describe('software templates', () => {

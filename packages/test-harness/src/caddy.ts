@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { freePort, stopProcess, waitFor } from './exec';
+import { freePort, logTail, stopProcess, waitFor } from './exec';
 
 const CADDY = '/usr/bin/caddy';
 
@@ -181,9 +181,7 @@ export async function startCaddy(parentDir: string): Promise<CaddyServer> {
     );
   } catch (error) {
     await stopProcess(pid);
-    const log = fs.existsSync(logFile)
-      ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')
-      : '';
+    const log = logTail(logFile);
     throw new Error(`${(error as Error).message}\n${logFile}:\n${log}`);
   }
 

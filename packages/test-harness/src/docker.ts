@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { run, startDaemon, stopProcess, waitFor } from './exec';
+import { logTail, run, startDaemon, stopProcess, waitFor } from './exec';
 
 /** Label on every container and image that a test creates, so cleanup touches only ours. */
 export const TEST_LABEL = 'slipway.test';
@@ -51,9 +51,7 @@ export async function ensureDockerDaemon(
     );
   } catch (error) {
     if (child.pid) await stopProcess(child.pid);
-    const log = fs.existsSync(logFile)
-      ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')
-      : '';
+    const log = logTail(logFile);
     throw new Error(
       `${(error as Error).message}\nlast lines of ${logFile}:\n${log}`,
     );

@@ -101,6 +101,13 @@ export function freePort(): Promise<number> {
 }
 
 /** Stops a process we started: SIGTERM, then SIGKILL if it does not go. */
+/** The last lines of a daemon's log, for the error that says it did not come up. */
+export function logTail(logFile: string, lines = 15): string {
+  return fs.existsSync(logFile)
+    ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n')
+    : '';
+}
+
 export async function stopProcess(
   pid: number,
   graceMs = 10_000,

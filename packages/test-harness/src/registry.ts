@@ -1,7 +1,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort, run, startDaemon, stopProcess, waitFor } from './exec';
+import {
+  freePort,
+  logTail,
+  run,
+  startDaemon,
+  stopProcess,
+  waitFor,
+} from './exec';
 
 const REGISTRY = '/usr/bin/docker-registry';
 const HTPASSWD = '/usr/bin/htpasswd';
@@ -104,9 +111,7 @@ export async function startRegistry(
     );
   } catch (error) {
     await stopProcess(pid);
-    const log = fs.existsSync(logFile)
-      ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')
-      : '';
+    const log = logTail(logFile);
     throw new Error(`${(error as Error).message}\n${logFile}:\n${log}`);
   }
   return {

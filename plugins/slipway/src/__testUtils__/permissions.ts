@@ -2,7 +2,7 @@ import {
   AuthorizeResult,
   EvaluatePermissionRequest,
 } from '@backstage/plugin-permission-common';
-import { act } from '@testing-library/react';
+import { act, waitFor, within } from '@testing-library/react';
 
 /**
  * A permission API stand-in's `authorize` that decides per resource, as an
@@ -66,4 +66,45 @@ export async function answersApplied(): Promise<void> {
   await act(async () => {
     await Promise.resolve();
   });
+}
+
+/**
+ * Asserts that the action buttons show, enabled, in `allowed` and not in `denied`, once the
+ * permission answers for the denied app have arrived; and that every request named its app
+ * (none asked about apps in general).
+ */
+export async function expectActionsOnlyOn(o: {
+  authorize: ReturnType<typeof authorizeByResource>;
+  allowed: { element: HTMLElement; app: string };
+  denied: { element: () => Promise<HTMLElement>; app: string };
+  actions: string[];
+  permissions: string[];
+}) {
+  const { authorize, actions, permissions } = o;
+  expect(
+    await within(o.allowed.element).findByRole('button', {
+      name: actions[actions.length - 1],
+    }),
+  ).toBeEnabled();
+  for (const name of actions) {
+    expect(
+      within(o.allowed.element).getByRole('button', { name }),
+    ).toBeEnabled();
+  }
+  const denied = await o.denied.element();
+  await waitFor(() =>
+    expect(askedFor(authorize)).toEqual(
+      expect.arrayContaining(permissions.map(p => [p, o.denied.app])),
+    ),
+  );
+  await answersApplied();
+  for (const name of actions) {
+    expect(
+      within(denied).queryByRole('button', { name }),
+    ).not.toBeInTheDocument();
+  }
+  expect(askedFor(authorize)).toEqual(
+    expect.arrayContaining(permissions.map(p => [p, o.allowed.app])),
+  );
+  expect(askedFor(authorize).every(([, ref]) => ref !== undefined)).toBe(true);
 }

@@ -6,8 +6,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { SlipwayApiError } from '../../api';
 import { createFakeSlipwayApi, makeApp } from '../../__testUtils__/fixtures';
 import {
-  answersApplied,
-  askedFor,
+  expectActionsOnlyOn,
   authorizeByResource,
   forbidden,
 } from '../../__testUtils__/permissions';
@@ -47,38 +46,13 @@ describe('SlipwayPage permissions', () => {
   it('shows the actions on the rows of apps the user may touch, each asked with its app', async () => {
     const { authorize } = await renderPage({ 'a-app': [OPERATE, DESTROY] });
 
-    const allowed = await actionsOf('a-app');
-    expect(
-      await within(allowed).findByRole('button', { name: 'Destroy' }),
-    ).toBeEnabled();
-    for (const name of ACTIONS) {
-      expect(within(allowed).getByRole('button', { name })).toBeEnabled();
-    }
-
-    const denied = await actionsOf('b-app');
-    await waitFor(() =>
-      expect(askedFor(authorize)).toEqual(
-        expect.arrayContaining([
-          [OPERATE, 'b-app'],
-          [DESTROY, 'b-app'],
-        ]),
-      ),
-    );
-    await answersApplied();
-    for (const name of ACTIONS) {
-      expect(
-        within(denied).queryByRole('button', { name }),
-      ).not.toBeInTheDocument();
-    }
-    expect(askedFor(authorize)).toEqual(
-      expect.arrayContaining([
-        [OPERATE, 'a-app'],
-        [DESTROY, 'a-app'],
-      ]),
-    );
-    expect(askedFor(authorize).every(([, ref]) => ref !== undefined)).toBe(
-      true,
-    );
+    await expectActionsOnlyOn({
+      authorize,
+      allowed: { element: await actionsOf('a-app'), app: 'a-app' },
+      denied: { element: () => actionsOf('b-app'), app: 'b-app' },
+      actions: ACTIONS,
+      permissions: [OPERATE, DESTROY],
+    });
   });
 
   it('starts an action from its row and says so', async () => {

@@ -1,7 +1,6 @@
 import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
 import { useEffect, useState } from 'react';
 import {
   slipwayApiRef,
@@ -9,27 +8,10 @@ import {
   SlipwayContainerLogs,
 } from '../../api';
 import { sampleProblem } from './HealthHeartbeat';
+import { useLogSectionStyles } from './logSectionStyles';
 
 /** Container log lines shown for a failed or unhealthy app. */
 const LOG_TAIL = 20;
-
-const useStyles = makeStyles(theme => ({
-  section: {
-    marginTop: theme.spacing(2),
-  },
-  log: {
-    fontFamily: 'monospace',
-    fontSize: '0.75rem',
-    whiteSpace: 'pre-wrap',
-    overflowWrap: 'anywhere',
-    maxHeight: 320,
-    overflowY: 'auto',
-    margin: theme.spacing(1, 0, 0),
-    padding: theme.spacing(1),
-    backgroundColor: theme.palette.background.default,
-    borderRadius: theme.shape.borderRadius,
-  },
-}));
 
 function useContainerLogs(
   name: string,
@@ -80,7 +62,7 @@ export function diagnose(status: SlipwayAppStatus): string[] {
 
 /** What is wrong with a failed or unhealthy app, and its container's last log lines. */
 export const Diagnosis = (props: { status: SlipwayAppStatus }) => {
-  const classes = useStyles();
+  const classes = useLogSectionStyles();
   const { app } = props.status;
   const logs = useContainerLogs(app.name, true, app.stateChangedAt);
   const lines = diagnose(props.status);

@@ -1,9 +1,9 @@
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
 import { FollowedDeployment } from '../../hooks/appState';
 import { initiatorName } from '../shared/format';
 import { RelativeTime } from '../shared/RelativeTime';
 import { DeploymentStatusLabel } from '../shared/StatusLabels';
+import { useLogSectionStyles } from './logSectionStyles';
 
 /** Lines of a followed deployment's log shown on the card. */
 const FOLLOWED_LOG_LINES = 12;
@@ -15,29 +15,11 @@ const KIND_TEXT: Record<string, string> = {
   destroy: 'Destroy',
 };
 
-const useStyles = makeStyles(theme => ({
-  section: {
-    marginTop: theme.spacing(2),
-  },
-  log: {
-    fontFamily: 'monospace',
-    fontSize: '0.75rem',
-    whiteSpace: 'pre-wrap',
-    overflowWrap: 'anywhere',
-    maxHeight: 320,
-    overflowY: 'auto',
-    margin: theme.spacing(1, 0, 0),
-    padding: theme.spacing(1),
-    backgroundColor: theme.palette.background.default,
-    borderRadius: theme.shape.borderRadius,
-  },
-}));
-
 /** A deployment under way, or started from the card, with its latest log lines. */
 export const FollowedDeploymentPanel = (props: {
   followed: FollowedDeployment;
 }) => {
-  const classes = useStyles();
+  const classes = useLogSectionStyles();
   const { deployment, log } = props.followed;
   const tail = log.slice(-FOLLOWED_LOG_LINES);
   return (

@@ -3,7 +3,7 @@ import {
   slipwayAppDestroyPermission,
   slipwayAppOperatePermission,
 } from '@slipway/plugin-slipway-common';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { SlipwayApiError } from '../../api';
 import {
   createFakeSlipwayApi,
@@ -11,8 +11,7 @@ import {
   makeStatus,
 } from '../../__testUtils__/fixtures';
 import {
-  answersApplied,
-  askedFor,
+  expectActionsOnlyOn,
   authorizeByResource,
   forbidden,
 } from '../../__testUtils__/permissions';
@@ -62,38 +61,13 @@ describe('SlipwayStatusCard permissions', () => {
       'a-app': [OPERATE, DESTROY],
     });
 
-    const allowed = await cardOf('a-app');
-    expect(
-      await within(allowed).findByRole('button', { name: 'Destroy' }),
-    ).toBeEnabled();
-    for (const name of ACTIONS) {
-      expect(within(allowed).getByRole('button', { name })).toBeEnabled();
-    }
-    const denied = await cardOf('b-app');
-    await waitFor(() =>
-      expect(askedFor(authorize)).toEqual(
-        expect.arrayContaining([
-          [OPERATE, 'b-app'],
-          [DESTROY, 'b-app'],
-        ]),
-      ),
-    );
-    await answersApplied();
-    for (const name of ACTIONS) {
-      expect(
-        within(denied).queryByRole('button', { name }),
-      ).not.toBeInTheDocument();
-    }
-    // Every request named its app: none asked about apps in general.
-    expect(askedFor(authorize)).toEqual(
-      expect.arrayContaining([
-        [OPERATE, 'a-app'],
-        [DESTROY, 'a-app'],
-      ]),
-    );
-    expect(askedFor(authorize).every(([, ref]) => ref !== undefined)).toBe(
-      true,
-    );
+    await expectActionsOnlyOn({
+      authorize,
+      allowed: { element: await cardOf('a-app'), app: 'a-app' },
+      denied: { element: () => cardOf('b-app'), app: 'b-app' },
+      actions: ACTIONS,
+      permissions: [OPERATE, DESTROY],
+    });
   });
 
   it('shows Redeploy, Restart and Rollback by the operate permission alone', async () => {
